@@ -1,0 +1,21 @@
+//! Everything the restore client does that needs no browser: identifiers, the credential
+//! forms and the restore request body, field validation, certificate encoding, the API's
+//! addresses, and parsing of its answers and errors.
+//!
+//! The browser crate calls these functions and only adds fetch, the File API and the view.
+//! Nothing here performs I/O, so every rule is covered by plain host tests.
+
+pub mod api;
+pub mod certificate;
+pub mod config;
+pub mod credentials;
+pub mod error;
+pub mod form;
+pub mod ids;
+pub mod model;
+pub mod outcome;
+pub mod secret;
+pub mod time;
+pub mod token;
+
+pub use uuid::Uuid;

@@ -1,0 +1,58 @@
+//! A string that must not leak: passwords, tokens and certificate Base64.
+
+use std::fmt;
+
+use serde::{Serialize, Serializer};
+use zeroize::Zeroizing;
+
+/// A secret value kept only in memory. `Debug` prints `***`, there is no `Display`, and the
+/// buffer is overwritten with zeros when the value is dropped.
+///
+/// Serializing it writes the value itself: that is how it reaches the request body, and
+/// the only way it leaves this type besides [`Secret::expose`].
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Secret(Zeroizing<String>);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(Zeroizing::new(value.into()))
+    }
+
+    /// Returns the value, for the one place that must send it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+impl Serialize for Secret {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_value() {
+        let secret = Secret::new("paSSw0rd");
+        assert_eq!(format!("{secret:?}"), "***");
+    }
+
+    #[test]
+    fn serializes_value() {
+        let secret = Secret::new("paSSw0rd");
+        assert_eq!(serde_json::to_string(&secret).unwrap(), "\"paSSw0rd\"");
+    }
+}

@@ -1,0 +1,123 @@
+//! The page: loads config.json, then shows sign-in or the restore form.
+
+use gloo_net::http::Request;
+use leptos::ev;
+use leptos::logging::warn;
+use leptos::prelude::*;
+use restore_core::api::ApiEndpoint;
+use restore_core::config::parse_config;
+use restore_core::error::{classify_failure, ApiError, Operation};
+
+use crate::client::ApiClient;
+use crate::clock::ticking_clock;
+use crate::components::restore_form::RestoreFormView;
+use crate::components::results::Results;
+use crate::components::sign_in::SignIn;
+use crate::state::{AuthState, RestoreForm, Restores};
+
+#[component]
+pub fn App() -> impl IntoView {
+    let config = LocalResource::new(load_endpoint);
+
+    view! {
+        <header class="top">
+            <h1>"Mailbox restore"</h1>
+            <p class="subtitle">"Veeam Backup for Microsoft 365 · restore to the original location"</p>
+        </header>
+        <main>
+            {move || match config.get() {
+                None => view! { <p class="loading">"Loading…"</p> }.into_any(),
+                Some(Ok(endpoint)) => view! { <Workspace endpoint /> }.into_any(),
+                Some(Err(message)) => {
+                    view! { <p class="notice error" role="alert">{message}</p> }.into_any()
+                }
+            }}
+        </main>
+    }
+}
+
+/// Reads config.json beside index.html. A missing file means the defaults: the API on this
+/// page's origin, version v6.
+async fn load_endpoint() -> Result<ApiEndpoint, String> {
+    let origin = window()
+        .location()
+        .origin()
+        .map_err(|_| "The page's origin is not available.".to_string())?;
+
+    let response = Request::get("config.json")
+        .cache(web_sys::RequestCache::NoStore)
+        .send()
+        .await
+        .map_err(|error| {
+            ApiError::Network {
+                detail: error.to_string(),
+            }
+            .explain(&Operation::LoadConfig)
+        })?;
+
+    if response.status() == 404 {
+        warn!("config.json not found; calling the API on {origin}");
+        return parse_config("{}", &origin);
+    }
+    let body = response.text().await.map_err(|error| error.to_string())?;
+    if !response.ok() {
+        let error = classify_failure(response.status(), &response.status_text(), None, &body);
+        return Err(error.explain(&Operation::LoadConfig));
+    }
+    parse_config(&body, &origin)
+}
+
+/// The signed-in part of the page, with the state that must survive a new sign-in.
+#[component]
+fn Workspace(endpoint: ApiEndpoint) -> impl IntoView {
+    let auth = AuthState::new();
+    let client = StoredValue::new_local(ApiClient::new(endpoint, auth));
+    let form = RestoreForm::new();
+    let restores = Restores::new();
+    let now = ticking_clock();
+
+    provide_context(client);
+    provide_context(auth);
+    provide_context(form);
+    provide_context(restores);
+    provide_context(now);
+
+    // Leaving the page does not stop a synchronous restore on the server, but its result
+    // would be lost; the browser asks the user to confirm.
+    let unload = window_event_listener(ev::beforeunload, move |event| {
+        if restores.running.get_untracked().is_some() {
+            event.prevent_default();
+            event.set_return_value("A restore is running. Its result will be lost if you leave.");
+        }
+    });
+    on_cleanup(move || unload.remove());
+
+    let sign_out = move |_| {
+        client.with_value(ApiClient::sign_out);
+        form.forget_secrets();
+        auth.user.set(None);
+        auth.lapsed.set(false);
+    };
+
+    view! {
+        <Show
+            when=move || auth.user.with(Option::is_some)
+            fallback=|| view! { <SignIn /> }
+        >
+            <div class="session-bar">
+                <span>"Signed in as " <strong>{move || auth.user.get()}</strong></span>
+                <button
+                    type="button"
+                    class="secondary"
+                    on:click=sign_out
+                    prop:disabled=move || restores.running.with(Option::is_some)
+                    title="Forget the sign-in and every password and certificate typed here"
+                >
+                    "Sign out"
+                </button>
+            </div>
+            <RestoreFormView />
+        </Show>
+        <Results />
+    }
+}

@@ -1,0 +1,65 @@
+//! The fields of the user-and-password and application-certificate credential forms.
+
+use leptos::prelude::*;
+
+use crate::components::certificate_picker::CertificatePicker;
+use crate::components::field::{guid, optional, required_password, user_principal_name, TextField};
+use crate::state::RestoreForm;
+
+#[component]
+pub fn UserPasswordFields() -> impl IntoView {
+    let form = expect_context::<RestoreForm>();
+    view! {
+        <TextField
+            id="m365-user"
+            label="Microsoft 365 user name"
+            value=form.user_name
+            validate=user_principal_name
+            show_error=form.submitted
+            hint="An account with access to the mailbox, such as admin@contoso.onmicrosoft.com."
+            autocomplete="off"
+        />
+        <TextField
+            id="m365-password"
+            label="Microsoft 365 password"
+            value=form.user_password
+            validate=required_password
+            show_error=form.submitted
+            input_type="password"
+            autocomplete="off"
+        />
+    }
+}
+
+#[component]
+pub fn CertificateFields() -> impl IntoView {
+    let form = expect_context::<RestoreForm>();
+    view! {
+        <TextField
+            id="certificate-application-id"
+            label="Entra application ID"
+            value=form.application_id
+            validate=guid
+            show_error=form.submitted
+            hint="The application (client) ID of the Entra ID app registration that holds the certificate."
+        />
+        <CertificatePicker />
+        <TextField
+            id="certificate-password"
+            label="Certificate password"
+            value=form.certificate_password
+            validate=optional
+            show_error=form.submitted
+            input_type="password"
+            hint="Leave empty if the PFX file has no password."
+        />
+        <TextField
+            id="impersonation-account"
+            label="Impersonation account"
+            value=form.impersonation_account
+            validate=user_principal_name
+            show_error=form.submitted
+            hint="The Exchange account that acts for the application, such as restore@contoso.onmicrosoft.com."
+        />
+    }
+}

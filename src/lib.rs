@@ -1,0 +1,13 @@
+//! The browser app: restores a backed-up Exchange mailbox to its original location
+//! through the Veeam Backup for Microsoft 365 REST API.
+//!
+//! Rules live in the `restore-core` crate; this crate adds what needs a browser: fetch
+//! ([`client`]), the File API ([`certificate_file`]), the clock, and the views.
+
+pub mod certificate_file;
+pub mod client;
+pub mod clock;
+pub mod components;
+pub mod state;
+
+pub use components::app::App;

@@ -1,0 +1,173 @@
+//! Page state shared by the views: the sign-in, the restore form and the restores made.
+//!
+//! The form's state outlives the views that show it, so a lapsed sign-in or an error never
+//! loses what the administrator typed.
+
+use leptos::prelude::*;
+use restore_core::certificate::CertificateFile;
+use restore_core::form::{
+    validate_restore_form, CredentialKind, FieldError, RestoreFormInput, RestoreRequest,
+};
+use restore_core::model::{IssuedDeviceCode, RestoreStatistics};
+
+/// Who is signed in to VB365.
+#[derive(Clone, Copy)]
+pub struct AuthState {
+    /// The administrator's name while signed in.
+    pub user: RwSignal<Option<String>>,
+    /// Set when the server rejected the refresh token, so the sign-in form can say why it
+    /// is shown again.
+    pub lapsed: RwSignal<bool>,
+}
+
+impl AuthState {
+    pub fn new() -> Self {
+        Self {
+            user: RwSignal::new(None),
+            lapsed: RwSignal::new(false),
+        }
+    }
+
+    pub fn signed_in(&self, user: String) {
+        self.user.set(Some(user));
+        self.lapsed.set(false);
+    }
+
+    pub fn session_lapsed(&self) {
+        self.user.set(None);
+        self.lapsed.set(true);
+    }
+}
+
+impl Default for AuthState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The values of the restore form.
+#[derive(Clone, Copy)]
+pub struct RestoreForm {
+    pub session_id: RwSignal<String>,
+    pub mailbox_id: RwSignal<String>,
+    pub kind: RwSignal<CredentialKind>,
+    pub user_name: RwSignal<String>,
+    pub user_password: RwSignal<String>,
+    pub application_id: RwSignal<String>,
+    pub device_code: RwSignal<Option<IssuedDeviceCode>>,
+    pub certificate: RwSignal<Option<CertificateFile>>,
+    pub certificate_password: RwSignal<String>,
+    pub impersonation_account: RwSignal<String>,
+    /// Set by the first press of Restore, after which every field shows its error.
+    pub submitted: RwSignal<bool>,
+}
+
+impl RestoreForm {
+    pub fn new() -> Self {
+        Self {
+            session_id: RwSignal::new(String::new()),
+            mailbox_id: RwSignal::new(String::new()),
+            kind: RwSignal::new(CredentialKind::default()),
+            user_name: RwSignal::new(String::new()),
+            user_password: RwSignal::new(String::new()),
+            application_id: RwSignal::new(String::new()),
+            device_code: RwSignal::new(None),
+            certificate: RwSignal::new(None),
+            certificate_password: RwSignal::new(String::new()),
+            impersonation_account: RwSignal::new(String::new()),
+            submitted: RwSignal::new(false),
+        }
+    }
+
+    /// Validates the current values without subscribing to them.
+    pub fn validate(&self, now_ms: f64) -> Result<RestoreRequest, Vec<FieldError>> {
+        let device_code = self.device_code.get_untracked();
+        let certificate = self.certificate.get_untracked();
+        let session_id = self.session_id.get_untracked();
+        let mailbox_id = self.mailbox_id.get_untracked();
+        let user_name = self.user_name.get_untracked();
+        let user_password = self.user_password.get_untracked();
+        let application_id = self.application_id.get_untracked();
+        let certificate_password = self.certificate_password.get_untracked();
+        let impersonation_account = self.impersonation_account.get_untracked();
+
+        validate_restore_form(&RestoreFormInput {
+            session_id: &session_id,
+            mailbox_id: &mailbox_id,
+            kind: self.kind.get_untracked(),
+            user_name: &user_name,
+            user_password: &user_password,
+            application_id: &application_id,
+            device_code: device_code.as_ref(),
+            certificate: certificate.as_ref(),
+            certificate_password: &certificate_password,
+            impersonation_account: &impersonation_account,
+            now_ms,
+        })
+    }
+
+    /// Drops every secret of the form: passwords, the device code and the certificate.
+    pub fn forget_secrets(&self) {
+        self.user_password.set(String::new());
+        self.device_code.set(None);
+        self.certificate.set(None);
+        self.certificate_password.set(String::new());
+    }
+}
+
+impl Default for RestoreForm {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A restore request that has been sent and not yet answered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunningRestore {
+    pub mailbox_id: String,
+    pub started_at_ms: f64,
+}
+
+/// How one restore request ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RestoreEnd {
+    Finished(RestoreStatistics),
+    /// A v8-style answer: the restore runs on in a server session.
+    Started {
+        session_id: String,
+    },
+    /// No result: the explanation shown to the user.
+    Error(String),
+}
+
+/// One restore request and its end, for the results list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RestoreRecord {
+    pub number: usize,
+    pub session_id: String,
+    pub mailbox_id: String,
+    pub duration_secs: i64,
+    pub end: RestoreEnd,
+}
+
+/// The restores of this page.
+#[derive(Clone, Copy)]
+pub struct Restores {
+    pub running: RwSignal<Option<RunningRestore>>,
+    pub records: RwSignal<Vec<RestoreRecord>>,
+}
+
+impl Restores {
+    pub fn new() -> Self {
+        Self {
+            running: RwSignal::new(None),
+            records: RwSignal::new(Vec::new()),
+        }
+    }
+}
+
+impl Default for Restores {
+    fn default() -> Self {
+        Self::new()
+    }
+}
