@@ -190,7 +190,10 @@ fn token_response(
 
     let mut sim = state.lock();
     let now = Utc::now();
-    if (state.config.token_throttle || sim.faults.token_throttled) && is_throttled(&mut sim, now) {
+    // The fault switch refuses every sign-in; the flag applies Veeam's real limits.
+    let throttled =
+        sim.faults.token_throttled || (state.config.token_throttle && is_throttled(&mut sim, now));
+    if throttled {
         sim.token_counts.throttled += 1;
         return Err(ApiError::message(
             StatusCode::TOO_MANY_REQUESTS,

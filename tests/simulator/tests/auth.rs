@@ -260,24 +260,24 @@ async fn throttle_flag_returns_429() {
 }
 
 #[tokio::test]
-async fn throttle_fault_limits_per_second() {
+async fn throttle_fault_rejects_every_sign_in() {
     let sim = start_default().await;
     assert_eq!(
         sim.control("/sim/faults", Some(json!({"tokenThrottled": true})))
             .await,
         204
     );
-    sim.token_response().await;
     let form = [
         ("grant_type", "password"),
         ("username", ADMIN_USER),
         ("password", ADMIN_PASSWORD),
     ];
-    let (status, _) = post_form(&sim, "/v6/token", &form).await;
+    let (status, body) = post_form(&sim, "/v6/token", &form).await;
     assert_eq!(status, 429);
+    assert_eq!(body, json!({"message": "Quota Exceeded"}));
     tokio::time::sleep(std::time::Duration::from_millis(1050)).await;
     let (status, _) = post_form(&sim, "/v6/token", &form).await;
-    assert_eq!(status, 200);
+    assert_eq!(status, 429);
 
     assert_eq!(
         sim.control("/sim/faults", Some(json!({"tokenThrottled": false})))

@@ -1,0 +1,448 @@
+// End-to-end: an administrator signs in and restores mailboxes through the UI, in Debian's
+// Chromium, against the simulator over real HTTP.
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import {
+  APPLICATION_ID, CONTOSO_SESSION, IMPERSONATION, M365,
+  fillCertificate, fillMailbox, fillUserPassword, launchBrowser, makePfx, shownCounts,
+  signIn, simulatorClient, startSimulator, writeTempFile,
+} from './harness.mjs';
+
+let simulator;
+let sim;
+let browser;
+let mailboxes;
+let context;
+let page;
+
+before(async () => {
+  simulator = await startSimulator();
+  sim = simulatorClient(simulator.url);
+  mailboxes = await sim.mailboxes(CONTOSO_SESSION, 10);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await simulator?.stop();
+});
+
+beforeEach(async () => {
+  await sim.reset();
+  await context?.close();
+  context = await browser.newContext();
+  page = await context.newPage();
+});
+
+/** Mailbox by its index in the organization; the simulator's outcome follows index % 10. */
+const mailbox = (index) => mailboxes[index].id;
+
+async function openSignedIn() {
+  await page.goto(simulator.url);
+  await signIn(page);
+  await page.getByText('Signed in as').waitFor();
+}
+
+async function restoreAndWait() {
+  const response = page.waitForResponse((r) => r.url().endsWith('/restore'));
+  await page.getByRole('button', { name: 'Restore mailbox' }).click();
+  return (await response).json().catch(() => null);
+}
+
+describe('sign-in', () => {
+  test('wrong password shows server message', async () => {
+    await page.goto(simulator.url);
+    await signIn(page, { password: 'wrong' });
+    const alert = page.getByRole('alert');
+    await assert.doesNotReject(alert.filter({ hasText: 'The user name or password is incorrect.' }).waitFor());
+    assert.match(await alert.textContent(), /HTTP 400/);
+    assert.equal(await page.getByLabel('User name').inputValue(), 'administrator');
+  });
+
+  test('correct password shows restore form', async () => {
+    await openSignedIn();
+    await assert.doesNotReject(page.getByRole('heading', { name: 'Restore a mailbox' }).waitFor());
+    assert.equal((await sim.tokenRequests()).password, 1);
+  });
+
+  test('throttled sign-in waits without retrying', async () => {
+    await sim.faults({ tokenThrottled: true });
+    await page.goto(simulator.url);
+    await signIn(page);
+    await page.getByRole('alert').filter({ hasText: 'Quota Exceeded' }).waitFor();
+    const button = page.getByRole('button', { name: /Sign in \(wait/ });
+    assert.equal(await button.isDisabled(), true);
+    await page.waitForTimeout(1500);
+    const counts = await sim.tokenRequests();
+    assert.equal(counts.throttled, 1);
+    assert.equal(counts.password, 0);
+  });
+});
+
+describe('restore with user and password', () => {
+  test('shows the counts the server returned', async () => {
+    await openSignedIn();
+    await fillMailbox(page, CONTOSO_SESSION, mailbox(0));
+    await fillUserPassword(page);
+    const body = await restoreAndWait();
+
+    await page.locator('.record').first().waitFor();
+    assert.equal(await page.locator('.record h3').first().textContent(), 'Restore completed');
+    const counts = await shownCounts(page);
+    assert.equal(counts.createdItemsCount, body.createdItemsCount);
+    assert.equal(counts.mergedItemsCount, body.mergedItemsCount);
+    assert.equal(counts.skippedItemsCount, body.skippedItemsCount);
+    assert.equal(counts.failedItemsCount, 0);
+    assert.ok(body.createdItemsCount > 0);
+
+    const [record] = await sim.restores();
+    assert.deepEqual(record.fieldNames, ['userName', 'userPassword']);
+    assert.equal(record.userName, M365.user);
+    assert.equal(record.mailboxId, mailbox(0));
+  });
+
+  test('cannotContinueError shown as failure', async () => {
+    await openSignedIn();
+    await fillMailbox(page, CONTOSO_SESSION, mailbox(9));
+    await fillUserPassword(page);
+    await restoreAndWait();
+    const record = page.locator('.record').first();
+    await record.waitFor();
+    assert.equal(await record.locator('h3').textContent(), 'Restore failed');
+    assert.equal(await record.getAttribute('data-verdict'), 'failed');
+    assert.match(await record.locator('.cannot-continue').textContent(), /Cannot open user mailbox/);
+  });
+
+  test('failed items shown as partial', async () => {
+    await openSignedIn();
+    await fillMailbox(page, CONTOSO_SESSION, mailbox(6));
+    await fillUserPassword(page);
+    await restoreAndWait();
+    const record = page.locator('.record').first();
+    await record.waitFor();
+    assert.equal(await record.locator('h3').textContent(), 'Restore partly failed');
+    assert.match(await record.locator('.exceptions').textContent(), /failed to restore item/);
+    assert.equal((await shownCounts(page)).failedItemsCount, 2);
+  });
+
+  test('warnings shown as warnings', async () => {
+    await openSignedIn();
+    await fillMailbox(page, CONTOSO_SESSION, mailbox(3));
+    await fillUserPassword(page);
+    await restoreAndWait();
+    const record = page.locator('.record').first();
+    await record.waitFor();
+    assert.equal(await record.locator('h3').textContent(), 'Restore completed with warnings');
+    assert.equal(await record.locator('.warnings li').count(), 2);
+  });
+
+  test('second restore keeps credentials', async () => {
+    await openSignedIn();
+    await fillMailbox(page, CONTOSO_SESSION, mailbox(0));
+    await fillUserPassword(page);
+    await restoreAndWait();
+    await page.getByLabel('Mailbox ID').fill(mailbox(1));
+    await restoreAndWait();
+    await page.locator('.record').nth(1).waitFor();
+    assert.equal(await page.locator('.record').count(), 2);
+    assert.equal((await sim.restores()).length, 2);
+  });
+});
+
+describe('field validation', () => {
+  test('invalid GUID explained when typed', async () => {
+    await openSignedIn();
+    const field = page.getByLabel('Mailbox ID');
+    await field.fill('not-a-guid');
+    await field.blur();
+    await assert.doesNotReject(page.getByText('Not a valid ID.').waitFor());
+    assert.equal(await field.getAttribute('aria-invalid'), 'true');
+  });
+
+  test('empty form sends nothing', async () => {
+    await openSignedIn();
+    await page.getByRole('button', { name: 'Restore mailbox' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Correct the fields' }).waitFor();
+    assert.equal(await page.getByText('Required.').count(), 4);
+    assert.equal((await sim.restores()).length, 0);
+  });
+
+  test('bad user principal name explained', async () => {
+    await openSignedIn();
+    await fillMailbox(page, CONTOSO_SESSION, mailbox(0));
+    await page.getByLabel('Microsoft 365 user name').fill('admin');
+    await page.getByLabel('Microsoft 365 user name').blur();
+    await assert.doesNotReject(page.getByText('Enter a user principal name').waitFor());
+  });
+});
+
+describe('restore with a device code', () => {
+  async function getCode() {
+    await page.getByLabel('Device code').check();
+    await page.getByLabel('Entra application ID').fill(APPLICATION_ID);
+    await page.getByRole('button', { name: 'Get code' }).click();
+    const code = (await page.locator('#device-code-value').textContent()).trim();
+    return code;
+  }
+
+  test('code shown, then restore succeeds', async () => {
+    await openSignedIn();
+    await fillMailbox(page, CONTOSO_SESSION, mailbox(0));
+    const code = await getCode();
+    assert.match(code, /^[A-Z0-9]{9}$/);
+    assert.equal(
+      await page.getByRole('link', { name: 'https://microsoft.com/devicelogin' }).getAttribute('href'),
+      'https://microsoft.com/devicelogin',
+    );
+    assert.match(await page.locator('#device-code-countdown').textContent(), /Expires in 1\d min/);
+
+    await sim.signInDeviceCode(code);
+    await restoreAndWait();
+    await page.locator('.record').first().waitFor();
+    assert.equal(await page.locator('.record h3').first().textContent(), 'Restore completed');
+    const [record] = await sim.restores();
+    assert.deepEqual(record.fieldNames, ['userCode']);
+    assert.equal(record.userCode, code);
+  });
+
+  test('code not yet used shows server message', async () => {
+    await openSignedIn();
+    await fillMailbox(page, CONTOSO_SESSION, mailbox(0));
+    await getCode();
+    await restoreAndWait();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.match(await alert.textContent(), /HTTP 400/);
+  });
+
+  test('code expired on the server is explained', async () => {
+    await openSignedIn();
+    await fillMailbox(page, CONTOSO_SESSION, mailbox(0));
+    const code = await getCode();
+    await sim.signInDeviceCode(code);
+    await sim.expireDeviceCode(code);
+    await restoreAndWait();
+    await assert.doesNotReject(page.getByRole('alert').filter({ hasText: /expired/i }).waitFor());
+  });
+
+  test('countdown reaching zero blocks restore', async () => {
+    await page.clock.install();
+    await openSignedIn();
+    await fillMailbox(page, CONTOSO_SESSION, mailbox(0));
+    const code = await getCode();
+    await page.clock.fastForward('16:00');
+    const countdown = page.locator('#device-code-countdown');
+    await countdown.filter({ hasText: 'has expired' }).waitFor();
+    assert.equal(await countdown.textContent(), `Code ${code} has expired. Get a new code.`);
+    assert.equal(await page.getByRole('button', { name: 'Restore mailbox' }).isDisabled(), true);
+    assert.equal((await sim.restores()).length, 0);
+  });
+});
+
+describe('restore with an application certificate', () => {
+  for (const legacy of [false, true]) {
+    const label = legacy ? 'OpenSSL -legacy PFX' : 'OpenSSL 3 default PFX';
+    test(`${label} arrives byte for byte`, async () => {
+      const pfx = makePfx({ legacy });
+      await openSignedIn();
+      await fillMailbox(page, CONTOSO_SESSION, mailbox(0));
+      await fillCertificate(page, pfx);
+      await restoreAndWait();
+      await page.locator('.record').first().waitFor();
+      assert.equal(await page.locator('.record h3').first().textContent(), 'Restore completed');
+
+      const [record] = await sim.restores();
+      assert.equal(record.status, 200);
+      assert.equal(record.certificateSha256, pfx.sha256);
+      assert.equal(record.certificateLength, pfx.bytes.length);
+      assert.equal(record.applicationId, APPLICATION_ID);
+      assert.equal(record.impersonationAccountName, IMPERSONATION);
+      assert.deepEqual(record.fieldNames, [
+        'applicationCertificate', 'applicationCertificatePassword', 'applicationId', 'impersonationAccountName',
+      ]);
+    });
+  }
+
+  test('dropped PFX file is read', async () => {
+    const pfx = makePfx();
+    await openSignedIn();
+    await page.getByLabel('Application certificate').check();
+    const transfer = await page.evaluateHandle((bytes) => {
+      const data = new DataTransfer();
+      data.items.add(new File([new Uint8Array(bytes)], 'dropped.pfx', { type: 'application/x-pkcs12' }));
+      return data;
+    }, [...pfx.bytes]);
+    await page.locator('.drop-zone').dispatchEvent('drop', { dataTransfer: transfer });
+    await assert.doesNotReject(page.getByText(`dropped.pfx · ${pfx.bytes.length} bytes`).waitFor());
+  });
+
+  test('wrong certificate password keeps form', async () => {
+    const pfx = makePfx();
+    await openSignedIn();
+    await fillMailbox(page, CONTOSO_SESSION, mailbox(0));
+    await fillCertificate(page, pfx, { password: 'not-the-password' });
+    await restoreAndWait();
+    const alert = page.getByRole('alert').filter({ hasText: 'The specified network password is not correct.' });
+    await assert.doesNotReject(alert.waitFor());
+    assert.equal(await page.getByLabel('Certificate password').inputValue(), 'not-the-password');
+    assert.equal(await page.getByLabel('Entra application ID').inputValue(), APPLICATION_ID);
+    assert.equal(await page.getByText(`app.pfx · ${pfx.bytes.length} bytes`).count(), 1);
+  });
+
+  test('empty file rejected before sending', async () => {
+    await openSignedIn();
+    await page.getByLabel('Application certificate').check();
+    await page.getByLabel('Certificate (PFX file)').setInputFiles(writeTempFile('empty.pfx', Buffer.alloc(0)));
+    await assert.doesNotReject(page.getByText('"empty.pfx" is empty.').waitFor());
+  });
+
+  test('oversized file rejected', async () => {
+    await openSignedIn();
+    await page.getByLabel('Application certificate').check();
+    const big = writeTempFile('big.pfx', Buffer.alloc(1024 * 1024 + 1, 0x30));
+    await page.getByLabel('Certificate (PFX file)').setInputFiles(big);
+    await assert.doesNotReject(page.getByText('"big.pfx" is 1048577 bytes').waitFor());
+  });
+});
+
+describe('sign-in lifetime', () => {
+  test('expired access token renewed silently', async () => {
+    await openSignedIn();
+    await fillMailbox(page, CONTOSO_SESSION, mailbox(0));
+    await fillUserPassword(page);
+    await sim.expireAccessTokens();
+    await restoreAndWait();
+    await page.locator('.record').first().waitFor();
+    assert.equal(await page.locator('.record h3').first().textContent(), 'Restore completed');
+    const counts = await sim.tokenRequests();
+    assert.equal(counts.refreshToken, 1);
+    assert.equal(counts.password, 1);
+    assert.equal((await sim.restores()).filter((r) => r.status === 200).length, 1);
+  });
+
+  test('rejected refresh asks sign-in, keeps form', async () => {
+    await openSignedIn();
+    await fillMailbox(page, CONTOSO_SESSION, mailbox(0));
+    await fillUserPassword(page);
+    await sim.expireAllTokens();
+    await page.getByRole('button', { name: 'Restore mailbox' }).click();
+
+    await assert.doesNotReject(page.getByText('Your VB365 sign-in has expired.').waitFor());
+    assert.equal((await sim.restores()).length, 0);
+    await signIn(page);
+    await page.getByText('Signed in as').waitFor();
+    assert.equal(await page.getByLabel('Mailbox ID').inputValue(), mailbox(0));
+    assert.equal(await page.getByLabel('Microsoft 365 password').inputValue(), M365.password);
+    await restoreAndWait();
+    await page.locator('.record').first().waitFor();
+    assert.equal(await page.locator('.record h3').first().textContent(), 'Restore completed');
+  });
+});
+
+describe('failures', () => {
+  test('proxy 504 page says restore may still run', async () => {
+    await sim.faults({
+      nextRestore: { status: 504, contentType: 'text/html', body: '<html><body><h1>504 Gateway Time-out</h1></body></html>' },
+    });
+    await openSignedIn();
+    await fillMailbox(page, CONTOSO_SESSION, mailbox(0));
+    await fillUserPassword(page);
+    await restoreAndWait();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    const text = await alert.textContent();
+    assert.match(text, /HTTP 504/);
+    assert.match(text, /may still be running/);
+    assert.match(text, new RegExp(CONTOSO_SESSION));
+    await page.waitForTimeout(500);
+    assert.equal((await sim.restores()).length, 1);
+  });
+
+  test('server 500 message shown', async () => {
+    await sim.faults({
+      nextRestore: { status: 500, contentType: 'application/json', body: '{"message":"Exchange backup proxy is offline."}' },
+    });
+    await openSignedIn();
+    await fillMailbox(page, CONTOSO_SESSION, mailbox(0));
+    await fillUserPassword(page);
+    await restoreAndWait();
+    await assert.doesNotReject(page.getByRole('alert').filter({ hasText: 'Exchange backup proxy is offline.' }).waitFor());
+  });
+
+  test('unreachable server explained, retry works', async () => {
+    await openSignedIn();
+    await fillMailbox(page, CONTOSO_SESSION, mailbox(0));
+    await fillUserPassword(page);
+    await page.route('**/restore', (route) => route.abort('connectionrefused'));
+    await page.getByRole('button', { name: 'Restore mailbox' }).click();
+    await assert.doesNotReject(page.getByRole('alert').filter({ hasText: 'could not be reached' }).waitFor());
+
+    await page.unroute('**/restore');
+    await restoreAndWait();
+    await page.locator('.record[data-verdict="succeeded"]').waitFor();
+    assert.equal((await sim.restores()).length, 1);
+  });
+});
+
+describe('one restore per press', () => {
+  test('double click sends one request', async () => {
+    await sim.faults({ restoreDelayMs: 1500 });
+    await openSignedIn();
+    await fillMailbox(page, CONTOSO_SESSION, mailbox(0));
+    await fillUserPassword(page);
+    await page.getByRole('button', { name: 'Restore mailbox' }).dblclick();
+    await page.getByLabel('Mailbox ID').press('Enter');
+    await page.getByLabel('Mailbox ID').press('Enter');
+    await page.locator('.record').first().waitFor();
+    assert.equal((await sim.restores()).length, 1);
+  });
+
+  test('elapsed time shown while running', async () => {
+    await sim.faults({ restoreDelayMs: 3000 });
+    await openSignedIn();
+    await fillMailbox(page, CONTOSO_SESSION, mailbox(0));
+    await fillUserPassword(page);
+    await page.getByRole('button', { name: 'Restore mailbox' }).click();
+    const status = page.locator('#restore-status');
+    await status.filter({ hasText: '2 s elapsed' }).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Restoring…' }).isDisabled(), true);
+  });
+
+  test('closing during restore asks to confirm', async () => {
+    await sim.faults({ restoreDelayMs: 3000 });
+    await openSignedIn();
+    await fillMailbox(page, CONTOSO_SESSION, mailbox(0));
+    await fillUserPassword(page);
+    await page.getByRole('button', { name: 'Restore mailbox' }).click();
+    await page.getByRole('button', { name: 'Restoring…' }).waitFor();
+    // Chromium shows the leave-page dialog only after the user has interacted with the page.
+    const dialog = new Promise((resolve) => page.once('dialog', resolve));
+    await page.close({ runBeforeUnload: true });
+    const shown = await dialog;
+    assert.equal(shown.type(), 'beforeunload');
+    await shown.dismiss();
+  });
+});
+
+describe('secrets', () => {
+  test('nothing stored outside memory', async () => {
+    const pfx = makePfx();
+    await openSignedIn();
+    await fillMailbox(page, CONTOSO_SESSION, mailbox(0));
+    await fillCertificate(page, pfx);
+    await restoreAndWait();
+    await page.locator('.record').first().waitFor();
+
+    const storage = await page.evaluate(() => ({
+      local: localStorage.length,
+      session: sessionStorage.length,
+      cookie: document.cookie,
+      url: location.href,
+    }));
+    assert.equal(storage.local, 0);
+    assert.equal(storage.session, 0);
+    assert.equal(storage.cookie, '');
+    assert.equal(storage.url, `${simulator.url}/`);
+    assert.equal((await context.cookies()).length, 0);
+  });
+});

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Sets everything up, then runs every check and test: formatting, clippy, host tests, the
+# wasm tests in headless Chromium, the release build, and the end-to-end tests in Chromium
+# against the simulator.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+source scripts/env.sh
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "formatting"
+cargo fmt --all --check
+
+step "test fixtures: a PFX and its Base64, both made by OpenSSL"
+fixtures="$PWD/target/test-fixtures"
+mkdir -p "$fixtures"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$fixtures/key.pem" -out "$fixtures/cert.pem" \
+  -days 30 -subj "/CN=restore-wasm-test" 2>/dev/null
+openssl pkcs12 -export -inkey "$fixtures/key.pem" -in "$fixtures/cert.pem" \
+  -out "$fixtures/app.pfx" -passout pass:wasm-test
+openssl base64 -A -in "$fixtures/app.pfx" > "$fixtures/app.pfx.b64"
+export RESTORE_TEST_PFX="$fixtures/app.pfx" RESTORE_TEST_PFX_BASE64="$fixtures/app.pfx.b64"
+
+step "clippy"
+cargo clippy -p restore-core -p vb365-simulator --all-targets -- -D warnings
+cargo clippy -p vb365-restore --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+step "host tests: restore-core and the simulator"
+cargo test -p restore-core -p vb365-simulator
+
+step "wasm tests in headless Chromium"
+CHROMEDRIVER=/usr/bin/chromedriver \
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test -p vb365-restore --target wasm32-unknown-unknown --test web
+
+step "release build"
+trunk build --release
+
+step "end-to-end tests in Chromium against the simulator"
+cargo build -p vb365-simulator
+node --test --test-concurrency=1 e2e/
