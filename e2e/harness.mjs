@@ -114,7 +114,7 @@ export function launchBrowser() {
  * Makes a key and self-signed certificate, then exports them as a PFX with OpenSSL.
  * `legacy` selects OpenSSL 3's `-legacy` (RC2/TripleDES, SHA-1 MAC) over its AES-256 default.
  */
-export function makePfx({ password = 'Pfx-Pass-1', legacy = false, name = 'app.pfx' } = {}) {
+export function makePfx({ password = 'Pfx-Pass-1', legacy = false, name = 'app.pfx', exportArgs = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'restore-pfx-'));
   const key = join(dir, 'key.pem');
   const cert = join(dir, 'cert.pem');
@@ -124,11 +124,13 @@ export function makePfx({ password = 'Pfx-Pass-1', legacy = false, name = 'app.p
     '-days', '30', '-subj', '/CN=restore-e2e/O=Contoso',
   ], { stdio: 'ignore' });
   execFileSync('openssl', [
-    'pkcs12', '-export', ...(legacy ? ['-legacy'] : []), '-inkey', key, '-in', cert,
+    'pkcs12', '-export', ...(legacy ? ['-legacy'] : []), ...exportArgs, '-inkey', key, '-in', cert,
     '-out', pfx, '-passout', `pass:${password}`,
   ], { stdio: 'ignore' });
   const bytes = readFileSync(pfx);
-  return { path: pfx, bytes, password, sha256: createHash('sha256').update(bytes).digest('hex') };
+  return {
+    path: pfx, bytes, password, certPem: cert, sha256: createHash('sha256').update(bytes).digest('hex'),
+  };
 }
 
 /** Writes arbitrary bytes to a temporary file, for files that are not certificates. */
@@ -145,8 +147,17 @@ export async function signIn(page, { user = ADMIN.user, password = ADMIN.passwor
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
-/** Fills the mailbox part of the restore form. */
+/** Switches to the form that takes pasted IDs, if it is not shown yet. */
+export async function openRestoreById(page) {
+  const tab = page.getByRole('tab', { name: 'Restore by ID' });
+  if ((await tab.getAttribute('aria-selected')) !== 'true') {
+    await tab.click();
+  }
+}
+
+/** Fills the mailbox part of the restore-by-ID form. */
 export async function fillMailbox(page, sessionId, mailboxId) {
+  await openRestoreById(page);
   await page.getByLabel('Restore session ID').fill(sessionId);
   await page.getByLabel('Mailbox ID').fill(mailboxId);
 }
@@ -176,5 +187,185 @@ export async function shownCounts(page) {
     skippedItemsCount: await read('skipped'),
     failedItemsCount: await read('failed'),
     failedFoldersCount: await read('failed-folders'),
+  };
+}
+
+// ---- Deployment tests: the simulator over HTTPS behind a real nginx ----
+
+const NGINX = process.env.NGINX ?? '/usr/sbin/nginx';
+
+/** Finds a free TCP port on 127.0.0.1 (free when checked; another process could take it). */
+export async function freePort() {
+  const { createServer } = await import('node:net');
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Resolves once something accepts TCP connections on the port, or rejects after `ms`. */
+async function waitForPort(port, ms = 10_000) {
+  const { connect } = await import('node:net');
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const open = await new Promise((done) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => { socket.destroy(); done(true); });
+      socket.once('error', () => done(false));
+    });
+    if (open) return;
+    if (Date.now() > deadline) throw new Error(`nothing listens on 127.0.0.1:${port} after ${ms} ms`);
+    await new Promise((wait) => setTimeout(wait, 100));
+  }
+}
+
+/**
+ * Starts the simulator over HTTP and HTTPS on free ports, without static files, and writes
+ * its self-signed certificate (for localhost and 127.0.0.1) to a PEM file for nginx.
+ * Returns the HTTP URL (for /sim), the HTTPS port (for nginx) and the PEM path.
+ */
+export async function startTlsSimulator(extraArgs = []) {
+  const binary = process.env.SIMULATOR_BIN ?? join(root, 'target/debug/vb365-simulator');
+  const certificate = join(mkdtempSync(join(tmpdir(), 'restore-sim-tls-')), 'simulator.pem');
+  const args = [
+    '--http-port', '0', '--https-port', '0', '--tls-cert-out', certificate,
+    '--restore-delay-ms', '300',
+    '--device-code-sign-in-after-secs', '0',
+    ...extraArgs,
+  ];
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stderr.on('data', (chunk) => { log += chunk; });
+  let exit = null;
+  const exited = new Promise((done) => child.once('exit', (code, signal) => {
+    exit = { code, signal };
+    done();
+  }));
+
+  const { url, httpsPort } = await new Promise((resolveUrls, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`simulator did not start:\n${output}\n${log}`)), 30_000);
+    child.once('exit', (code) => reject(new Error(`simulator exited with ${code}:\n${log}`)));
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      const http = output.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      const https = output.match(/listening on https:\/\/127\.0\.0\.1:(\d+)/);
+      if (http && https) {
+        clearTimeout(timer);
+        resolveUrls({ url: http[1], httpsPort: Number(https[1]) });
+      }
+    });
+  });
+
+  return {
+    url,
+    httpsPort,
+    certificate,
+    log: () => log,
+    /** Exit code and signal once the simulator has exited, else null. */
+    exit: () => exit,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** Fails with a clear message when nginx is not installed, instead of skipping tests. */
+export function requireNginx() {
+  try {
+    execFileSync(NGINX, ['-v'], { stdio: 'ignore' });
+  } catch (error) {
+    throw new Error(`nginx not found at ${NGINX} (${error.message}); run scripts/setup.sh, or set NGINX`);
+  }
+}
+
+/** Makes a self-signed certificate and key for 127.0.0.1 and localhost, for nginx's HTTPS. */
+export function makeServerCertificate() {
+  const dir = mkdtempSync(join(tmpdir(), 'restore-nginx-tls-'));
+  const cert = join(dir, 'server.pem');
+  const key = join(dir, 'server.key');
+  execFileSync('openssl', [
+    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2',
+    '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
+  ], { stdio: 'ignore' });
+  return { cert, key };
+}
+
+/**
+ * Renders deploy/ with deploy/render.sh and runs nginx in the foreground on free ports.
+ * `upstreamPort` is the simulator's HTTPS port, verified with `caFile` under the name
+ * localhost. `tls` ({cert, key}) adds an HTTPS server beside the HTTP one, which serves the
+ * app too. `stop()` and `start()` stop and restart the same nginx on the same ports.
+ */
+export async function startNginx({
+  dist, appPath = '/', upstreamPort, caFile, proxyTimeout = '4h', tls = null,
+}) {
+  requireNginx();
+  const runDir = mkdtempSync(join(tmpdir(), 'restore-nginx-'));
+  const httpPort = await freePort();
+  const httpsPort = tls ? await freePort() : null;
+  const env = {
+    ...process.env,
+    APP_ROOT: resolve(dist),
+    APP_PATH: appPath,
+    VB365_HOST: '127.0.0.1',
+    VB365_PORT: String(upstreamPort),
+    VB365_TLS_VERIFY: 'on',
+    VB365_CA_FILE: caFile,
+    VB365_TLS_NAME: 'localhost',
+    HTTP_LISTEN: `127.0.0.1:${httpPort}`,
+    HTTPS_LISTEN: tls ? `127.0.0.1:${httpsPort}` : '',
+    HTTP_MODE: 'app',
+    TLS_CERT: tls?.cert ?? '',
+    TLS_KEY: tls?.key ?? '',
+    PROXY_TIMEOUT: proxyTimeout,
+    NGINX,
+  };
+  try {
+    execFileSync(join(root, 'deploy/render.sh'), [runDir], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    throw new Error(`deploy/render.sh failed:\n${error.stderr}`);
+  }
+
+  let child = null;
+  let exited = null;
+  const errorLog = join(runDir, 'error.log');
+  async function start() {
+    child = spawn(NGINX, ['-p', runDir, '-e', errorLog, '-c', join(runDir, 'nginx.conf'), '-g', 'daemon off;'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    exited = new Promise((done) => child.once('exit', done));
+    const failed = exited.then((code) => {
+      throw new Error(`nginx exited with ${code}:\n${stderr}\n${readFileSync(errorLog, 'utf8')}`);
+    });
+    // Only the start-up race below cares; a later exit comes from stop().
+    failed.catch(() => {});
+    await Promise.race([waitForPort(httpPort), failed]);
+    if (httpsPort) await Promise.race([waitForPort(httpsPort), failed]);
+  }
+  async function stop() {
+    if (child && child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  }
+  await start();
+
+  const origin = `http://127.0.0.1:${httpPort}`;
+  return {
+    origin,
+    url: origin + appPath,
+    httpsOrigin: httpsPort ? `https://127.0.0.1:${httpsPort}` : null,
+    runDir,
+    errorLog: () => readFileSync(errorLog, 'utf8'),
+    start,
+    stop,
   };
 }

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import {
   APPLICATION_ID, CONTOSO_SESSION, IMPERSONATION, M365,
-  fillCertificate, fillMailbox, fillUserPassword, launchBrowser, makePfx, shownCounts,
+  fillCertificate, fillMailbox, fillUserPassword, launchBrowser, makePfx, openRestoreById, shownCounts,
   signIn, simulatorClient, startSimulator, writeTempFile,
 } from './harness.mjs';
 
@@ -41,6 +41,7 @@ async function openSignedIn() {
   await page.goto(simulator.url);
   await signIn(page);
   await page.getByText('Signed in as').waitFor();
+  await openRestoreById(page);
 }
 
 async function restoreAndWait() {
@@ -57,6 +58,15 @@ describe('sign-in', () => {
     await assert.doesNotReject(alert.filter({ hasText: 'The user name or password is incorrect.' }).waitFor());
     assert.match(await alert.textContent(), /HTTP 400/);
     assert.equal(await page.getByLabel('User name').inputValue(), 'administrator');
+  });
+
+  test('second press within a second waits', async () => {
+    await page.goto(simulator.url);
+    await signIn(page, { password: 'wrong' });
+    await page.getByRole('alert').filter({ hasText: 'incorrect' }).waitFor();
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await assert.doesNotReject(page.getByRole('alert').filter({ hasText: 'Wait a second' }).waitFor());
+    assert.equal((await sim.tokenRequests()).password, 1);
   });
 
   test('correct password shows restore form', async () => {
@@ -276,17 +286,17 @@ describe('restore with an application certificate', () => {
     await assert.doesNotReject(page.getByText(`dropped.pfx · ${pfx.bytes.length} bytes`).waitFor());
   });
 
-  test('wrong certificate password keeps form', async () => {
+  test('wrong certificate password blocks restore', async () => {
     const pfx = makePfx();
     await openSignedIn();
     await fillMailbox(page, CONTOSO_SESSION, mailbox(0));
     await fillCertificate(page, pfx, { password: 'not-the-password' });
-    await restoreAndWait();
-    const alert = page.getByRole('alert').filter({ hasText: 'The specified network password is not correct.' });
-    await assert.doesNotReject(alert.waitFor());
+    await assert.doesNotReject(page.locator('#certificate-problem').filter({ hasText: 'Wrong certificate password.' }).waitFor());
+    assert.equal(await page.getByRole('button', { name: 'Restore mailbox' }).isDisabled(), true);
+    assert.match(await page.locator('#restore-status').textContent(), /Wrong certificate password/);
     assert.equal(await page.getByLabel('Certificate password').inputValue(), 'not-the-password');
     assert.equal(await page.getByLabel('Entra application ID').inputValue(), APPLICATION_ID);
-    assert.equal(await page.getByText(`app.pfx · ${pfx.bytes.length} bytes`).count(), 1);
+    assert.equal((await sim.restores()).length, 0);
   });
 
   test('empty file rejected before sending', async () => {

@@ -37,6 +37,15 @@ CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 step "release build"
 trunk build --release
 
+step "post-build: external start-up script and precompressed files"
+scripts/post-build.sh dist
+
+step "release build for the sub-path /restore/, for the nginx tests"
+trunk build --release --public-url /restore/ --dist target/dist-restore
+scripts/post-build.sh target/dist-restore
+export APP_DIST_RESTORE="$PWD/target/dist-restore"
+
 step "end-to-end tests in Chromium against the simulator"
 cargo build -p vb365-simulator
 node --test --test-concurrency=1 e2e/
+

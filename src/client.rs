@@ -14,6 +14,10 @@ use leptos::logging::warn;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use restore_core::api::{device_code_body, ApiEndpoint};
+use restore_core::browse::{
+    parse_mailboxes_page, parse_organizations, parse_session, parse_sessions_page, Mailbox,
+    Organization, Page, PageRequest, ParseError, RestoreSession,
+};
 use restore_core::error::{classify_failure, ApiError};
 use restore_core::form::RestoreRequest;
 use restore_core::model::{DeviceCodeResponse, RestoreResponse, TokenResponse};
@@ -159,6 +163,71 @@ impl ApiClient {
         })
     }
 
+    /// Lists the organizations (`GET /vN/Organizations`).
+    pub async fn organizations(&self) -> Result<Vec<Organization>, ApiError> {
+        let url = self.shared.endpoint.organizations_url(true);
+        self.get_parsed(&url, parse_organizations).await
+    }
+
+    /// Opens a restore session of an organization (`POST .../explore`) with a body from
+    /// `browse::explore_body`. Any 2xx is accepted: v6 declares 200, v8 201.
+    pub async fn explore(
+        &self,
+        organization_id: Uuid,
+        body: &str,
+    ) -> Result<RestoreSession, ApiError> {
+        let url = self.shared.endpoint.explore_url(organization_id);
+        let response = self
+            .send_authorized("POST", &url, Some((JSON, body)))
+            .await?;
+        parse_with(response, parse_session)
+    }
+
+    /// Reads one page of the restore sessions.
+    pub async fn restore_sessions(
+        &self,
+        page: PageRequest,
+    ) -> Result<Page<RestoreSession>, ApiError> {
+        let url = self.shared.endpoint.restore_sessions_url(page);
+        self.get_parsed(&url, parse_sessions_page).await
+    }
+
+    /// Reads one restore session.
+    pub async fn restore_session(&self, session_id: Uuid) -> Result<RestoreSession, ApiError> {
+        let url = self.shared.endpoint.restore_session_url(session_id);
+        self.get_parsed(&url, parse_session).await
+    }
+
+    /// Reads one page of the mailboxes of a restore session.
+    pub async fn mailboxes(
+        &self,
+        session_id: Uuid,
+        page: PageRequest,
+    ) -> Result<Page<Mailbox>, ApiError> {
+        let url = self.shared.endpoint.mailboxes_url(session_id, page);
+        self.get_parsed(&url, parse_mailboxes_page).await
+    }
+
+    /// Stops a restore session, which frees its resources on the server.
+    pub async fn stop_session(&self, session_id: Uuid) -> Result<(), ApiError> {
+        let url = self.shared.endpoint.stop_session_url(session_id);
+        let response = self.send_authorized("POST", &url, None).await?;
+        if response.is_success() {
+            Ok(())
+        } else {
+            Err(response.into_failure())
+        }
+    }
+
+    async fn get_parsed<T>(
+        &self,
+        url: &str,
+        parse: fn(&str) -> Result<T, ParseError>,
+    ) -> Result<T, ApiError> {
+        let response = self.send_authorized("GET", url, None).await?;
+        parse_with(response, parse)
+    }
+
     /// Sends a call with the bearer token, renewing the token first when it is due and once
     /// more when the server answers 401. A 401 means the call was not carried out, so
     /// sending it again cannot restore a mailbox twice.
@@ -280,6 +349,16 @@ impl ApiClient {
             ),
         }
     }
+}
+
+fn parse_with<T>(
+    response: RawResponse,
+    parse: fn(&str) -> Result<T, ParseError>,
+) -> Result<T, ApiError> {
+    if !response.is_success() {
+        return Err(response.into_failure());
+    }
+    parse(&response.body).map_err(|error| error.into_api_error(response.status))
 }
 
 fn parse_json<T: serde::de::DeserializeOwned>(response: &RawResponse) -> Result<T, ApiError> {

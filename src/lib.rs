@@ -8,6 +8,7 @@ pub mod certificate_file;
 pub mod client;
 pub mod clock;
 pub mod components;
+pub mod guided;
 pub mod state;
 
 pub use components::app::App;

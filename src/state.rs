@@ -5,8 +5,11 @@
 
 use leptos::prelude::*;
 use restore_core::certificate::CertificateFile;
+use restore_core::certificate_check::CertificateCheck;
+use restore_core::credentials::Credentials;
 use restore_core::form::{
-    validate_restore_form, CredentialKind, FieldError, RestoreFormInput, RestoreRequest,
+    validate_credentials, validate_restore_form, CredentialKind, FieldError, RestoreFormInput,
+    RestoreRequest,
 };
 use restore_core::model::{IssuedDeviceCode, RestoreStatistics};
 
@@ -57,6 +60,9 @@ pub struct RestoreForm {
     pub device_code: RwSignal<Option<IssuedDeviceCode>>,
     pub certificate: RwSignal<Option<CertificateFile>>,
     pub certificate_password: RwSignal<String>,
+    /// The browser's check of the certificate with the typed password, updated shortly
+    /// after typing stops.
+    pub certificate_check: RwSignal<Option<CertificateCheck>>,
     pub impersonation_account: RwSignal<String>,
     /// Set by the first press of Restore, after which every field shows its error.
     pub submitted: RwSignal<bool>,
@@ -74,6 +80,7 @@ impl RestoreForm {
             device_code: RwSignal::new(None),
             certificate: RwSignal::new(None),
             certificate_password: RwSignal::new(String::new()),
+            certificate_check: RwSignal::new(None),
             impersonation_account: RwSignal::new(String::new()),
             submitted: RwSignal::new(false),
         }
@@ -81,6 +88,19 @@ impl RestoreForm {
 
     /// Validates the current values without subscribing to them.
     pub fn validate(&self, now_ms: f64) -> Result<RestoreRequest, Vec<FieldError>> {
+        self.with_input(now_ms, validate_restore_form)
+    }
+
+    /// Validates only the credential fields, for mailboxes picked from the list.
+    pub fn validate_credentials(&self, now_ms: f64) -> Result<Credentials, Vec<FieldError>> {
+        self.with_input(now_ms, validate_credentials)
+    }
+
+    fn with_input<T>(
+        &self,
+        now_ms: f64,
+        validate: impl FnOnce(&RestoreFormInput<'_>) -> Result<T, Vec<FieldError>>,
+    ) -> Result<T, Vec<FieldError>> {
         let device_code = self.device_code.get_untracked();
         let certificate = self.certificate.get_untracked();
         let session_id = self.session_id.get_untracked();
@@ -91,7 +111,7 @@ impl RestoreForm {
         let certificate_password = self.certificate_password.get_untracked();
         let impersonation_account = self.impersonation_account.get_untracked();
 
-        validate_restore_form(&RestoreFormInput {
+        validate(&RestoreFormInput {
             session_id: &session_id,
             mailbox_id: &mailbox_id,
             kind: self.kind.get_untracked(),
@@ -112,6 +132,25 @@ impl RestoreForm {
         self.device_code.set(None);
         self.certificate.set(None);
         self.certificate_password.set(String::new());
+        self.certificate_check.set(None);
+    }
+
+    /// Why the chosen credential form cannot be used now, shown beside the restore button:
+    /// no device code or an expired one, or a certificate the browser found unusable.
+    pub fn blocked_reason(&self, now_ms: f64) -> Option<String> {
+        match self.kind.get() {
+            CredentialKind::DeviceCode => self.device_code.with(|code| match code {
+                None => Some("Get a device code and sign in with it first.".to_string()),
+                Some(code) if code.is_expired(now_ms) => {
+                    Some("The device code has expired. Get a new code.".to_string())
+                }
+                Some(_) => None,
+            }),
+            CredentialKind::ApplicationCertificate => self
+                .certificate_check
+                .with(|check| check.as_ref().and_then(|check| check.problem.clone())),
+            CredentialKind::UserPassword => None,
+        }
     }
 }
 

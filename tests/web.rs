@@ -58,11 +58,19 @@ async fn oversized_file_rejected() {
 }
 
 #[wasm_bindgen_test]
-async fn file_at_limit_accepted() {
+async fn file_at_limit_read_then_recognised() {
+    // At the limit the file is read; these bytes are no PFX, so the content check rejects it.
     let bytes = vec![0xab; MAX_CERTIFICATE_BYTES as usize];
-    let certificate = read_certificate(&file_from(&bytes, "limit.pfx"))
+    let error = read_certificate(&file_from(&bytes, "limit.pfx"))
         .await
-        .expect("read");
-    assert_eq!(certificate.size, MAX_CERTIFICATE_BYTES);
-    assert!(certificate.base64.expose().starts_with("q6ur"));
+        .unwrap_err();
+    assert!(matches!(error, CertificateFileError::Rejected { .. }));
+}
+
+#[wasm_bindgen_test]
+async fn base64_text_file_decoded() {
+    let file = file_from(PFX_BASE64.as_bytes(), "base64.txt");
+    let certificate = read_certificate(&file).await.expect("Base64 text read");
+    assert_eq!(certificate.pfx.expose(), PFX);
+    assert_eq!(certificate.base64.expose(), PFX_BASE64.trim());
 }

@@ -95,6 +95,47 @@ impl ApiEndpoint {
         }
         Secret::new(form.finish())
     }
+
+    /// Returns the URL that lists the organizations (`GET`). With `extended_view` the
+    /// server also returns `isBackedup`, `firstBackuptime` and `lastBackuptime`, but only
+    /// while the backup proxy is online. v6 declares the parameter required, so it is
+    /// always sent.
+    pub fn organizations_url(&self, extended_view: bool) -> String {
+        self.url(&format!("Organizations?extendedView={extended_view}"))
+    }
+
+    /// Returns the URL that opens a restore session (`POST` with
+    /// [`crate::browse::explore_body`]).
+    pub fn explore_url(&self, organization_id: Uuid) -> String {
+        self.url(&format!("Organizations/{organization_id}/explore"))
+    }
+
+    /// Returns the URL of one page of restore sessions (`GET`).
+    pub fn restore_sessions_url(&self, page: crate::browse::PageRequest) -> String {
+        self.url(&format!(
+            "RestoreSessions?offset={}&limit={}",
+            page.offset, page.limit
+        ))
+    }
+
+    /// Returns the URL of one restore session (`GET`).
+    pub fn restore_session_url(&self, session_id: Uuid) -> String {
+        self.url(&format!("RestoreSessions/{session_id}"))
+    }
+
+    /// Returns the URL of one page of the mailboxes of a restore session (`GET`).
+    pub fn mailboxes_url(&self, session_id: Uuid, page: crate::browse::PageRequest) -> String {
+        self.url(&format!(
+            "RestoreSessions/{session_id}/organization/mailboxes?offset={}&limit={}",
+            page.offset, page.limit
+        ))
+    }
+
+    /// Returns the URL that stops a restore session and frees its resources on the server
+    /// (`POST` with no body).
+    pub fn stop_session_url(&self, session_id: Uuid) -> String {
+        self.url(&format!("RestoreSessions/{session_id}/Stop"))
+    }
 }
 
 /// The JSON body of `restoreDeviceCode` (`RESTDeviceCodeRequestOptions`).

@@ -6,7 +6,8 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use zeroize::Zeroizing;
 
-use crate::secret::Secret;
+use crate::pfx::inspect_file;
+use crate::secret::{Secret, SecretBytes};
 
 /// Largest PFX accepted. Application certificates with a key and a short chain take a few
 /// kilobytes, so a file above this size is almost certainly not the intended one.
@@ -15,9 +16,21 @@ pub const MAX_CERTIFICATE_BYTES: u64 = 1024 * 1024;
 /// Why a picked file was rejected before it was read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CertificateFileError {
-    Empty { name: String },
-    TooLarge { name: String, size: u64 },
-    Unreadable { name: String, detail: String },
+    Empty {
+        name: String,
+    },
+    TooLarge {
+        name: String,
+        size: u64,
+    },
+    Unreadable {
+        name: String,
+        detail: String,
+    },
+    /// Not a PFX file, nor the Base64 text of one.
+    Rejected {
+        message: String,
+    },
 }
 
 impl fmt::Display for CertificateFileError {
@@ -36,6 +49,7 @@ impl fmt::Display for CertificateFileError {
                 f,
                 "\"{name}\" could not be read ({detail}). Pick the file again."
             ),
+            Self::Rejected { message } => f.write_str(message),
         }
     }
 }
@@ -54,25 +68,40 @@ pub fn check_certificate_size(name: &str, size: u64) -> Result<(), CertificateFi
     Ok(())
 }
 
-/// A picked certificate, ready to send: its name and size for display, and its bytes as
-/// standard Base64 (alphabet `+` and `/`, `=` padding, no line breaks, no `data:` prefix),
-/// the form Veeam's `applicationCertificate` field takes.
+/// A picked certificate, ready to check and to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CertificateFile {
     pub name: String,
+    /// Size of the picked file in bytes.
     pub size: u64,
+    /// The PFX bytes: the file itself, or what its Base64 text decodes to.
+    pub pfx: SecretBytes,
+    /// Standard Base64 of `pfx` (alphabet `+` and `/`, `=` padding, no line breaks, no
+    /// `data:` prefix), the form Veeam's `applicationCertificate` field takes.
     pub base64: Secret,
+    /// What the file was recognised as, for the user.
+    pub note: String,
 }
 
 impl CertificateFile {
-    /// Encodes the file's bytes; the caller's buffer is zeroed on drop by this function.
+    /// Recognises the picked file and keeps it if it is a PFX file or the Base64 text of
+    /// one. The caller's buffer is zeroed on drop by this function.
     pub fn from_bytes(name: &str, bytes: Vec<u8>) -> Result<Self, CertificateFileError> {
         let bytes = Zeroizing::new(bytes);
         check_certificate_size(name, bytes.len() as u64)?;
+
+        let inspection = inspect_file(name, &bytes);
+        let Some(pfx) = inspection.pfx else {
+            return Err(CertificateFileError::Rejected {
+                message: inspection.message,
+            });
+        };
         Ok(Self {
             name: name.into(),
             size: bytes.len() as u64,
-            base64: Secret::new(encode_base64(&bytes)),
+            base64: Secret::new(encode_base64(&pfx)),
+            pfx: SecretBytes::new(pfx),
+            note: inspection.message,
         })
     }
 }
@@ -130,10 +159,28 @@ mod tests {
     }
 
     #[test]
-    fn from_bytes_encodes() {
-        let file = CertificateFile::from_bytes("app.pfx", b"foobar".to_vec()).unwrap();
-        assert_eq!(file.base64.expose(), "Zm9vYmFy");
-        assert_eq!(file.size, 6);
+    fn from_bytes_keeps_pfx() {
+        let bytes = STANDARD.decode(VEEAM_EXAMPLE.trim()).unwrap();
+        let file = CertificateFile::from_bytes("app.pfx", bytes.clone()).unwrap();
+        assert_eq!(file.base64.expose(), VEEAM_EXAMPLE.trim());
+        assert_eq!(file.pfx.expose(), bytes.as_slice());
+        assert_eq!(file.size, bytes.len() as u64);
+    }
+
+    #[test]
+    fn from_bytes_decodes_base64_text() {
+        let text = format!("{}\r\n", VEEAM_EXAMPLE.trim());
+        let file = CertificateFile::from_bytes("base64.txt", text.into_bytes()).unwrap();
+        assert_eq!(file.base64.expose(), VEEAM_EXAMPLE.trim());
+        assert!(file.note.contains("Base64"));
+    }
+
+    #[test]
+    fn from_bytes_rejects_pem() {
+        let pem = b"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n".to_vec();
+        let error = CertificateFile::from_bytes("cert.pem", pem).unwrap_err();
+        assert!(matches!(error, CertificateFileError::Rejected { .. }));
+        assert!(error.to_string().contains("openssl pkcs12 -export"));
     }
 
     #[test]

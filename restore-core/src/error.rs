@@ -16,6 +16,14 @@ pub enum Operation {
         session_id: String,
     },
     LoadConfig,
+    ListOrganizations,
+    ListSessions,
+    /// Reading the mailboxes of the given restore session.
+    ListMailboxes {
+        session_id: String,
+    },
+    StartSession,
+    StopSession,
 }
 
 impl Operation {
@@ -26,6 +34,11 @@ impl Operation {
             Operation::DeviceCode => "Getting a device code",
             Operation::Restore { .. } => "The restore",
             Operation::LoadConfig => "Loading config.json",
+            Operation::ListOrganizations => "Listing the organizations",
+            Operation::ListSessions => "Listing the restore sessions",
+            Operation::ListMailboxes { .. } => "Listing the mailboxes",
+            Operation::StartSession => "Starting a restore session",
+            Operation::StopSession => "Stopping the restore session",
         }
     }
 }
@@ -152,6 +165,13 @@ impl ApiError {
                 let next = match (operation, status) {
                     (Operation::SignIn, 400) => "Check the user name and password.",
                     (Operation::Restore { .. }, 400..=499) => "Correct the request and try again.",
+                    (Operation::ListMailboxes { session_id }, 500..=599) => {
+                        return format!(
+                            "{what} failed (HTTP {status}): {message} Restore session \
+                             {session_id} has probably expired or failed on the server. Start a \
+                             new restore session."
+                        );
+                    }
                     (Operation::Restore { .. }, _) => {
                         "Check the restore session in the Veeam console; if it has expired, \
                          start a new one. Then try again."
@@ -376,6 +396,22 @@ mod tests {
                 message: "HTTP 404 Not Found".into()
             }
         );
+    }
+
+    #[test]
+    fn browse_500_suggests_new_session() {
+        let error = classify_failure(
+            500,
+            "",
+            None,
+            r#"{"message":"The server did not provide a meaningful reply."}"#,
+        );
+        let text = error.explain(&Operation::ListMailboxes {
+            session_id: "s-1".into(),
+        });
+        assert!(text.contains("The server did not provide a meaningful reply."));
+        assert!(text.contains("s-1 has probably expired"));
+        assert!(text.contains("Start a new restore session."));
     }
 
     #[test]

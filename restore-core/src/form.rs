@@ -7,6 +7,7 @@
 use uuid::Uuid;
 
 use crate::certificate::CertificateFile;
+use crate::certificate_check::check_certificate;
 use crate::credentials::Credentials;
 use crate::ids::parse_guid;
 use crate::model::IssuedDeviceCode;
@@ -112,7 +113,6 @@ pub fn validate_restore_form(
     input: &RestoreFormInput<'_>,
 ) -> Result<RestoreRequest, Vec<FieldError>> {
     let mut errors = Vec::new();
-
     let session_id = collect_error(
         &mut errors,
         Field::SessionId,
@@ -123,7 +123,26 @@ pub fn validate_restore_form(
         Field::MailboxId,
         validate_guid(input.mailbox_id),
     );
+    let credentials = validate_credentials(input)
+        .map_err(|more| errors.extend(more))
+        .ok();
 
+    match (session_id, mailbox_id, credentials) {
+        (Some(session_id), Some(mailbox_id), Some(credentials)) if errors.is_empty() => {
+            Ok(RestoreRequest {
+                session_id,
+                mailbox_id,
+                credentials,
+            })
+        }
+        _ => Err(errors),
+    }
+}
+
+/// Validates only the credential form, for restores whose session and mailboxes were
+/// picked from lists. The session and mailbox fields of `input` are ignored.
+pub fn validate_credentials(input: &RestoreFormInput<'_>) -> Result<Credentials, Vec<FieldError>> {
+    let mut errors = Vec::new();
     let credentials = match input.kind {
         CredentialKind::UserPassword => {
             let user_name = collect_error(
@@ -158,10 +177,7 @@ pub fn validate_restore_form(
             let certificate = collect_error(
                 &mut errors,
                 Field::Certificate,
-                input
-                    .certificate
-                    .map(|file| file.base64.clone())
-                    .ok_or_else(|| "Pick the application's PFX file.".to_string()),
+                validate_certificate(input.certificate, input.certificate_password, input.now_ms),
             );
             let impersonation_account = collect_error(
                 &mut errors,
@@ -182,16 +198,20 @@ pub fn validate_restore_form(
             }
         }
     };
+    credentials.filter(|_| errors.is_empty()).ok_or(errors)
+}
 
-    match (session_id, mailbox_id, credentials) {
-        (Some(session_id), Some(mailbox_id), Some(credentials)) if errors.is_empty() => {
-            Ok(RestoreRequest {
-                session_id,
-                mailbox_id,
-                credentials,
-            })
-        }
-        _ => Err(errors),
+/// Requires a picked PFX file that the password opens and that has a private key.
+fn validate_certificate(
+    certificate: Option<&CertificateFile>,
+    password: &str,
+    now_ms: f64,
+) -> Result<Secret, String> {
+    let file = certificate.ok_or_else(|| "Pick the application's PFX file.".to_string())?;
+    let check = check_certificate(file.pfx.expose(), password, (now_ms / 1000.0) as i64);
+    match check.problem {
+        Some(problem) => Err(problem),
+        None => Ok(file.base64.clone()),
     }
 }
 
@@ -365,32 +385,6 @@ mod tests {
     }
 
     #[test]
-    fn certificate_form_valid() {
-        let file = CertificateFile::from_bytes("app.pfx", b"foobar".to_vec()).unwrap();
-        let form = RestoreFormInput {
-            application_id: APP,
-            certificate: Some(&file),
-            certificate_password: "p",
-            impersonation_account: "restore@contoso.com",
-            ..input(CredentialKind::ApplicationCertificate)
-        };
-        let request = validate_restore_form(&form).unwrap();
-        let Credentials::ApplicationCertificate {
-            application_id,
-            certificate_base64,
-            certificate_password,
-            impersonation_account,
-        } = request.credentials
-        else {
-            panic!("wrong credential form");
-        };
-        assert_eq!(application_id.to_string(), APP);
-        assert_eq!(certificate_base64.expose(), "Zm9vYmFy");
-        assert_eq!(certificate_password, Some(Secret::new("p")));
-        assert_eq!(impersonation_account, "restore@contoso.com");
-    }
-
-    #[test]
     fn certificate_form_missing_parts() {
         let form = RestoreFormInput {
             application_id: "xyz",
@@ -408,18 +402,19 @@ mod tests {
     }
 
     #[test]
-    fn empty_certificate_password_omitted() {
-        let file = CertificateFile::from_bytes("app.pfx", b"x".to_vec()).unwrap();
+    fn wrong_certificate_password_rejected() {
+        // The example in Veeam's documentation; its password is not published.
+        let text = include_str!("../tests/fixtures/veeam-example-certificate.b64");
+        let file = CertificateFile::from_bytes("example.txt", text.as_bytes().to_vec()).unwrap();
         let form = RestoreFormInput {
             application_id: APP,
             certificate: Some(&file),
+            certificate_password: "xxx",
             impersonation_account: "restore@contoso.com",
             ..input(CredentialKind::ApplicationCertificate)
         };
-        let body = validate_restore_form(&form)
-            .unwrap()
-            .credentials
-            .restore_body();
-        assert!(!body.contains("applicationCertificatePassword"));
+        let errors = validate_restore_form(&form).unwrap_err();
+        assert_eq!(fields(&errors), vec![Field::Certificate]);
+        assert!(errors[0].message.starts_with("Wrong certificate password."));
     }
 }

@@ -7,15 +7,23 @@
 
 pub mod api;
 pub mod certificate;
+pub mod certificate_check;
 pub mod config;
 pub mod credentials;
 pub mod error;
 pub mod form;
 pub mod ids;
+pub mod location;
 pub mod model;
 pub mod outcome;
+pub mod pfx;
 pub mod secret;
 pub mod time;
 pub mod token;
 
 pub use uuid::Uuid;
+pub mod browse;
+pub mod bulk;
+pub mod export;
+pub mod point_in_time;
+pub mod search;

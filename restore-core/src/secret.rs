@@ -40,6 +40,36 @@ impl Serialize for Secret {
     }
 }
 
+/// Bytes that must not leak, such as a PFX file: `Debug` prints only the length, and the
+/// buffer is overwritten with zeros when the value is dropped.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct SecretBytes(Zeroizing<Vec<u8>>);
+
+impl SecretBytes {
+    pub fn new(bytes: Vec<u8>) -> Self {
+        Self(Zeroizing::new(bytes))
+    }
+
+    /// Returns the bytes, for the local checks that read them.
+    pub fn expose(&self) -> &[u8] {
+        &self.0
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for SecretBytes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "*** ({} bytes)", self.0.len())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -48,6 +78,12 @@ mod tests {
     fn debug_hides_value() {
         let secret = Secret::new("paSSw0rd");
         assert_eq!(format!("{secret:?}"), "***");
+    }
+
+    #[test]
+    fn bytes_debug_hides_content() {
+        let bytes = SecretBytes::new(vec![0x41, 0x42]);
+        assert_eq!(format!("{bytes:?}"), "*** (2 bytes)");
     }
 
     #[test]

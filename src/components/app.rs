@@ -4,16 +4,28 @@ use gloo_net::http::Request;
 use leptos::ev;
 use leptos::logging::warn;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use restore_core::api::ApiEndpoint;
 use restore_core::config::parse_config;
 use restore_core::error::{classify_failure, ApiError, Operation};
 
 use crate::client::ApiClient;
 use crate::clock::ticking_clock;
+use crate::components::guided::GuidedRestore;
 use crate::components::restore_form::RestoreFormView;
 use crate::components::results::Results;
 use crate::components::sign_in::SignIn;
+use crate::guided::{stop_session, Guided};
 use crate::state::{AuthState, RestoreForm, Restores};
+
+/// The two ways to name what to restore.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Pick the organization, session and mailboxes from lists.
+    Guided,
+    /// Paste the restore session and mailbox IDs.
+    ById,
+}
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -74,18 +86,21 @@ fn Workspace(endpoint: ApiEndpoint) -> impl IntoView {
     let client = StoredValue::new_local(ApiClient::new(endpoint, auth));
     let form = RestoreForm::new();
     let restores = Restores::new();
+    let guided = Guided::new();
     let now = ticking_clock();
+    let mode = RwSignal::new(Mode::Guided);
 
     provide_context(client);
     provide_context(auth);
     provide_context(form);
     provide_context(restores);
+    provide_context(guided);
     provide_context(now);
 
     // Leaving the page does not stop a synchronous restore on the server, but its result
     // would be lost; the browser asks the user to confirm.
     let unload = window_event_listener(ev::beforeunload, move |event| {
-        if restores.running.get_untracked().is_some() {
+        if restores.running.get_untracked().is_some() || guided.run_active.get_untracked() {
             event.prevent_default();
             event.set_return_value("A restore is running. Its result will be lost if you leave.");
         }
@@ -93,10 +108,43 @@ fn Workspace(endpoint: ApiEndpoint) -> impl IntoView {
     on_cleanup(move || unload.remove());
 
     let sign_out = move |_| {
-        client.with_value(ApiClient::sign_out);
-        form.forget_secrets();
-        auth.user.set(None);
-        auth.lapsed.set(false);
+        let open_session = guided
+            .session
+            .with_untracked(|session| session.as_ref().map(|s| s.id));
+        let stop_first = open_session.is_some_and(|id| {
+            window()
+                .confirm_with_message(&format!(
+                    "Stop restore session {id} before signing out? A session holds resources on the VB365 server until it is stopped."
+                ))
+                .unwrap_or(false)
+        });
+        spawn_local(async move {
+            let client = client.get_value();
+            if stop_first {
+                if let Err(error) = stop_session(&client, guided).await {
+                    warn!("Stopping the restore session failed: {error}");
+                }
+            }
+            client.sign_out();
+            form.forget_secrets();
+            auth.user.set(None);
+            auth.lapsed.set(false);
+        });
+    };
+    let busy = move || restores.running.with(Option::is_some) || guided.run_active.get();
+    let tab = move |which: Mode, label: &'static str| {
+        view! {
+            <button
+                type="button"
+                role="tab"
+                class="tab"
+                aria-selected=move || (mode.get() == which).to_string()
+                prop:disabled=busy
+                on:click=move |_| mode.set(which)
+            >
+                {label}
+            </button>
+        }
     };
 
     view! {
@@ -110,14 +158,20 @@ fn Workspace(endpoint: ApiEndpoint) -> impl IntoView {
                     type="button"
                     class="secondary"
                     on:click=sign_out
-                    prop:disabled=move || restores.running.with(Option::is_some)
+                    prop:disabled=busy
                     title="Forget the sign-in and every password and certificate typed here"
                 >
                     "Sign out"
                 </button>
             </div>
-            <RestoreFormView />
+            <div class="tabs" role="tablist" aria-label="How to choose the mailbox">
+                {tab(Mode::Guided, "Choose from lists")}
+                {tab(Mode::ById, "Restore by ID")}
+            </div>
+            {move || match mode.get() {
+                Mode::Guided => view! { <GuidedRestore /> }.into_any(),
+                Mode::ById => view! { <RestoreFormView /> <Results /> }.into_any(),
+            }}
         </Show>
-        <Results />
     }
 }

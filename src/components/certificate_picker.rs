@@ -89,7 +89,7 @@ pub fn CertificatePicker() -> impl IntoView {
                         Some("Reading…".to_string())
                     } else {
                         form.certificate
-                            .with(|file| file.as_ref().map(|file| format!("{} · {} bytes", file.name, file.size)))
+                            .with(|file| file.as_ref().map(|file| format!("{} · {} bytes. {}", file.name, file.size, file.note)))
                     }
                 }}
             </p>

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::components::certificate_picker::CertificatePicker;
+use crate::components::certificate_status::{watch_certificate, CertificateStatus};
 use crate::components::field::{guid, optional, required_password, user_principal_name, TextField};
 use crate::state::RestoreForm;
 
@@ -34,6 +35,7 @@ pub fn UserPasswordFields() -> impl IntoView {
 #[component]
 pub fn CertificateFields() -> impl IntoView {
     let form = expect_context::<RestoreForm>();
+    watch_certificate(form);
     view! {
         <TextField
             id="certificate-application-id"
@@ -51,8 +53,9 @@ pub fn CertificateFields() -> impl IntoView {
             validate=optional
             show_error=form.submitted
             input_type="password"
-            hint="Leave empty if the PFX file has no password."
+            hint="Leave empty if the PFX file has no password. It is checked here, in the browser, as you type."
         />
+        <CertificateStatus />
         <TextField
             id="impersonation-account"
             label="Impersonation account"

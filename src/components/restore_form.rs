@@ -24,17 +24,7 @@ pub fn RestoreFormView() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let running = move || restores.running.with(Option::is_some);
 
-    // A device code restore can only start while the code is valid.
-    let blocked_reason = move || match form.kind.get() {
-        CredentialKind::DeviceCode => form.device_code.with(|code| match code {
-            None => Some("Get a device code and sign in with it first."),
-            Some(code) if code.is_expired(now.get()) => {
-                Some("The device code has expired. Get a new code.")
-            }
-            Some(_) => None,
-        }),
-        _ => None,
-    };
+    let blocked_reason = move || form.blocked_reason(now.get());
 
     let submit = move |event: SubmitEvent| {
         event.prevent_default();
@@ -106,7 +96,7 @@ pub fn RestoreFormView() -> impl IntoView {
                                     format_duration(elapsed),
                                 )
                             })
-                            .or_else(|| blocked_reason().map(str::to_string))
+                            .or_else(blocked_reason)
                     }}
                 </p>
             </div>
@@ -116,7 +106,7 @@ pub fn RestoreFormView() -> impl IntoView {
 
 /// The radio buttons that choose the credential form.
 #[component]
-fn CredentialKindChoice(disabled: Signal<bool>) -> impl IntoView {
+pub fn CredentialKindChoice(disabled: Signal<bool>) -> impl IntoView {
     let form = expect_context::<RestoreForm>();
     let option = move |kind: CredentialKind, id: &'static str, label: &'static str| {
         view! {

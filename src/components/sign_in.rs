@@ -12,6 +12,10 @@ use crate::clock::now_ms;
 use crate::components::field::{required, required_password, TextField};
 use crate::state::AuthState;
 
+/// Shortest time between two sign-in requests. VB365 throttles `/token` to one request a
+/// second (and five a minute) per client.
+const MIN_SIGN_IN_INTERVAL_MS: f64 = 1000.0;
+
 #[component]
 pub fn SignIn() -> impl IntoView {
     let client = expect_context::<StoredValue<ApiClient, LocalStorage>>();
@@ -32,10 +36,19 @@ pub fn SignIn() -> impl IntoView {
             .filter(|secs| *secs > 0)
     };
 
+    // VB365 takes at most one token request a second, so a quick second press waits.
+    let last_attempt_ms = StoredValue::new(f64::NEG_INFINITY);
+
     let submit = move |event: SubmitEvent| {
         event.prevent_default();
         submitted.set(true);
         if busy.get_untracked() || wait_secs().is_some() {
+            return;
+        }
+        if now_ms() - last_attempt_ms.get_value() < MIN_SIGN_IN_INTERVAL_MS {
+            error.set(Some(
+                "Wait a second between sign-in attempts: VB365 refuses faster ones.".into(),
+            ));
             return;
         }
         let name = user_name.get_untracked().trim().to_string();
@@ -46,6 +59,7 @@ pub fn SignIn() -> impl IntoView {
 
         busy.set(true);
         error.set(None);
+        last_attempt_ms.set_value(now_ms());
         spawn_local(async move {
             let client = client.get_value();
             match client.sign_in(&name, &secret).await {

@@ -145,11 +145,9 @@ fn parse_restore_fault(value: &Value) -> Result<Option<RestoreFault>, ApiError> 
         .get("status")
         .and_then(Value::as_u64)
         .and_then(|status| u16::try_from(status).ok())
-        .filter(|status| (400..600).contains(status))
+        .filter(|status| (200..600).contains(status))
         .ok_or_else(|| {
-            ApiError::bad_request(
-                "nextRestore.status must be an HTTP error status from 400 to 599.",
-            )
+            ApiError::bad_request("nextRestore.status must be an HTTP status from 200 to 599.")
         })?;
     let content_type = value
         .get("contentType")

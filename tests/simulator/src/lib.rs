@@ -50,6 +50,9 @@ pub struct SimConfig {
     pub admin_password: String,
     /// Applies Veeam's login throttle (1 token request a second, 5 a minute).
     pub token_throttle: bool,
+    /// Mailboxes of the extra organization Tailspin Toys and its working restore session,
+    /// for load and search benchmarks. 0 leaves the organization out.
+    pub large_organization_mailboxes: u32,
 }
 
 impl Default for SimConfig {
@@ -63,6 +66,7 @@ impl Default for SimConfig {
             admin_user: "administrator".to_string(),
             admin_password: "Restore-Demo-1".to_string(),
             token_throttle: false,
+            large_organization_mailboxes: 0,
         }
     }
 }

@@ -51,6 +51,10 @@ struct Cli {
     /// Apply Veeam's login throttle: 1 token request a second, 5 a minute, 429 beyond.
     #[arg(long)]
     token_throttle: bool,
+    /// Add the organization Tailspin Toys with this many mailboxes and a working restore
+    /// session (0: no such organization).
+    #[arg(long, default_value_t = 0)]
+    large_organization_mailboxes: u32,
 }
 
 #[tokio::main]
@@ -75,6 +79,7 @@ async fn main() -> std::io::Result<()> {
         admin_user: cli.admin_user.clone(),
         admin_password: cli.admin_password,
         token_throttle: cli.token_throttle,
+        large_organization_mailboxes: cli.large_organization_mailboxes,
     };
     let ports = Ports {
         http: cli.http_port,

@@ -338,22 +338,39 @@ pub async fn restore_mailbox(
         certificate_length: None,
         status: 0,
     };
-    let response = match validate(
+    let validated = validate(
         &state,
         &session_id,
         &mailbox_id,
         &headers,
         &body,
         &mut record,
-    ) {
+    );
+
+    // Recorded before the restore runs, with status 0, so a request whose client went away
+    // (a proxy that timed out) still shows up; the status is filled in when it ends.
+    let position = {
+        let mut sim = state.lock();
+        sim.restores.push(record.clone());
+        sim.restores.len() - 1
+    };
+
+    let response = match validated {
         Ok(mailbox) => run_restore(&state, &session_id, &mailbox).await,
         Err(error) => {
             tracing::info!(session_id = %session_id, mailbox_id = %mailbox_id, status = error.status.as_u16(), "restore request rejected");
             error.into_response()
         }
     };
-    record.status = response.status().as_u16();
-    state.lock().restores.push(record);
+
+    let status = response.status().as_u16();
+    let mut sim = state.lock();
+    // A reset while the restore ran cleared the list; the record is then gone with it.
+    if let Some(entry) = sim.restores.get_mut(position) {
+        if entry.time == record.time && entry.mailbox_id == record.mailbox_id {
+            entry.status = status;
+        }
+    }
     response
 }
 

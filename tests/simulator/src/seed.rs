@@ -9,6 +9,11 @@ pub const CONTOSO_ID: &str = "7d4a3c10-5b2e-4f8a-9c61-0a1b2c3d4e01";
 pub const FABRIKAM_ID: &str = "8e5b4d21-6c3f-4a9b-8d72-1b2c3d4e5f02";
 pub const NORTHWIND_ID: &str = "9f6c5e32-7d4a-4bac-9e83-2c3d4e5f6003";
 
+/// The optional large organization, added by `SimConfig::large_organization_mailboxes`.
+pub const TAILSPIN_ID: &str = "a07d6f43-8e5b-4cbd-8f94-3d4e5f607104";
+/// Working restore session of Tailspin Toys, seeded when that organization exists.
+pub const TAILSPIN_SESSION_ID: &str = "4c9f3eaa-2d6a-4b8c-8f5a-7ab19c8d0d04";
+
 /// Working restore session of Contoso Ltd.
 pub const CONTOSO_SESSION_ID: &str = "1f0e6a52-7c3d-4c1e-9a57-3c2b8d4e0a01";
 /// Working restore session of Fabrikam, Inc.
@@ -104,7 +109,21 @@ pub fn organizations(now: DateTime<Utc>) -> Vec<Organization> {
     ]
 }
 
-/// Builds the seeded restore sessions, newest last.
+/// Builds the optional organization Tailspin Toys with `mailbox_count` mailboxes, or `None`
+/// for 0. Its mailboxes are generated like those of the other organizations.
+pub fn large_organization(now: DateTime<Utc>, mailbox_count: u32) -> Option<Organization> {
+    (mailbox_count > 0).then(|| Organization {
+        id: TAILSPIN_ID.to_string(),
+        name: "Tailspin Toys".to_string(),
+        office_name: "tailspintoys.onmicrosoft.com".to_string(),
+        mailbox_count,
+        backups: Some((now - Duration::days(90), now - Duration::hours(2))),
+        mailbox_id_prefix: 0x81e2_af44,
+    })
+}
+
+/// Builds the seeded restore sessions, newest last. Tailspin Toys gets a working session,
+/// the oldest, when `organizations` contains it.
 pub fn restore_sessions(
     organizations: &[Organization],
     now: DateTime<Utc>,
@@ -136,21 +155,35 @@ pub fn restore_sessions(
     );
     stopped.state = SessionState::Stopped;
     stopped.end_time = Some(now - Duration::days(2) + Duration::minutes(25));
-    vec![
-        stopped,
-        session(
-            FABRIKAM_SESSION_ID,
-            FABRIKAM_ID,
-            "Fabrikam, Inc.",
-            now - Duration::minutes(40),
-        ),
-        session(
-            CONTOSO_SESSION_ID,
-            CONTOSO_ID,
-            "Contoso Ltd.",
-            now - Duration::minutes(10),
-        ),
-    ]
+    let tailspin = organizations
+        .iter()
+        .any(|org| org.id == TAILSPIN_ID)
+        .then(|| {
+            session(
+                TAILSPIN_SESSION_ID,
+                TAILSPIN_ID,
+                "Tailspin Toys",
+                now - Duration::days(3),
+            )
+        });
+    tailspin
+        .into_iter()
+        .chain([
+            stopped,
+            session(
+                FABRIKAM_SESSION_ID,
+                FABRIKAM_ID,
+                "Fabrikam, Inc.",
+                now - Duration::minutes(40),
+            ),
+            session(
+                CONTOSO_SESSION_ID,
+                CONTOSO_ID,
+                "Contoso Ltd.",
+                now - Duration::minutes(10),
+            ),
+        ])
+        .collect()
 }
 
 /// Display name and its ASCII form for e-mail addresses.
@@ -395,6 +428,39 @@ mod tests {
             find_mailbox(&orgs[1], u32::MAX, &mailbox_id(&orgs[0], 5)),
             None
         );
+    }
+
+    #[test]
+    fn large_organization_only_when_asked() {
+        let now = Utc::now();
+        assert!(large_organization(now, 0).is_none());
+
+        let mut orgs = organizations(now);
+        orgs.extend(large_organization(now, 50_000));
+        let tailspin = orgs.last().unwrap();
+        assert_eq!(tailspin.id, TAILSPIN_ID);
+        assert_eq!(tailspin.mailbox_count, 50_000);
+        let last = mailbox(tailspin, 49_999);
+        assert_eq!(find_mailbox(tailspin, u32::MAX, &last.id), Some(last));
+
+        let sessions = restore_sessions(&orgs, now, "administrator");
+        let session = sessions
+            .iter()
+            .find(|session| session.id == TAILSPIN_SESSION_ID)
+            .expect("Tailspin Toys session");
+        assert_eq!(session.organization_id, TAILSPIN_ID);
+        assert_eq!(session.mailbox_count, 50_000);
+        assert_eq!(session.state, SessionState::Working);
+    }
+
+    #[test]
+    fn no_large_session_by_default() {
+        let now = Utc::now();
+        let sessions = restore_sessions(&organizations(now), now, "administrator");
+        assert_eq!(sessions.len(), 3);
+        assert!(sessions
+            .iter()
+            .all(|session| session.id != TAILSPIN_SESSION_ID));
     }
 
     #[test]

@@ -105,6 +105,8 @@ pub struct RestoreRecord {
     pub certificate_sha256: Option<String>,
     /// Length in bytes of the Base64-decoded `applicationCertificate`.
     pub certificate_length: Option<usize>,
+    /// The HTTP status answered, or 0 while the restore runs or when the client
+    /// disconnected before the answer.
     pub status: u16,
 }
 
@@ -126,7 +128,11 @@ pub struct SimState {
 impl SimState {
     fn seeded(config: &SimConfig) -> Self {
         let now = Utc::now();
-        let organizations = seed::organizations(now);
+        let mut organizations = seed::organizations(now);
+        organizations.extend(seed::large_organization(
+            now,
+            config.large_organization_mailboxes,
+        ));
         let sessions = seed::restore_sessions(&organizations, now, &config.admin_user);
         Self {
             organizations,

@@ -58,9 +58,14 @@ async fn faults_reject_unknown_names() {
         400
     );
     assert_eq!(
-        sim.control("/sim/faults", Some(json!({"nextRestore": {"status": 200}})))
+        sim.control("/sim/faults", Some(json!({"nextRestore": {"status": 199}})))
             .await,
         400
+    );
+    assert_eq!(
+        sim.control("/sim/faults", Some(json!({"nextRestore": {"status": 200}})))
+            .await,
+        204
     );
     assert_eq!(
         sim.control(
