@@ -407,6 +407,27 @@ describe('one restore per press', () => {
     assert.equal((await sim.restores()).length, 1);
   });
 
+  test('same mailbox in two tabs sends once', async () => {
+    await sim.faults({ restoreDelayMs: 3000 });
+    await openSignedIn();
+    await fillMailbox(page, CONTOSO_SESSION, mailbox(0));
+    await fillUserPassword(page);
+
+    const second = await context.newPage();
+    await second.goto(simulator.url);
+    await signIn(second);
+    await second.getByText('Signed in as').waitFor();
+    await fillMailbox(second, CONTOSO_SESSION, mailbox(0));
+    await fillUserPassword(second);
+
+    await page.getByRole('button', { name: 'Restore mailbox' }).click();
+    await page.getByRole('button', { name: 'Restoring…' }).waitFor();
+    await second.getByRole('button', { name: 'Restore mailbox' }).click();
+    await assert.doesNotReject(second.getByRole('alert').filter({ hasText: 'another tab' }).waitFor());
+    await page.locator('.record').first().waitFor();
+    assert.equal((await sim.restores()).length, 1);
+  });
+
   test('elapsed time shown while running', async () => {
     await sim.faults({ restoreDelayMs: 3000 });
     await openSignedIn();

@@ -19,6 +19,7 @@ use restore_core::Uuid;
 use crate::client::ApiClient;
 use crate::clock::now_ms;
 use crate::state::RestoreForm;
+use crate::tab_lock::{mailbox_lock_name, try_lock, LockOutcome, ANOTHER_TAB};
 
 /// Mailboxes requested per page. The API allows up to 10,000; smaller pages show
 /// progress sooner and keep each answer quick on a large tenant.
@@ -404,8 +405,22 @@ pub fn continue_run(client: ApiClient, guided: Guided, form: RestoreForm) {
                 mailbox_id: mailbox.id,
                 credentials,
             };
+            let lock_name = mailbox_lock_name(&session_id.to_string(), &mailbox.id.to_string());
+            let lock = match try_lock(&lock_name).await {
+                LockOutcome::Acquired(lock) => Some(lock),
+                LockOutcome::Unsupported => None,
+                LockOutcome::Busy => {
+                    guided.run.update(|run| {
+                        if let Some(run) = run.as_mut() {
+                            run.fail(mailbox.id, ANOTHER_TAB, now_ms());
+                        }
+                    });
+                    continue;
+                }
+            };
             let result = client.restore_mailbox(&request).await;
             drop(request);
+            drop(lock);
             let now = now_ms();
             let lapsed = matches!(result, Err(ApiError::SessionExpired));
             guided.run.update(|run| {

@@ -10,5 +10,6 @@ pub mod clock;
 pub mod components;
 pub mod guided;
 pub mod state;
+pub mod tab_lock;
 
 pub use components::app::App;

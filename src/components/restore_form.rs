@@ -14,6 +14,7 @@ use crate::components::credential_fields::{CertificateFields, UserPasswordFields
 use crate::components::device_code::DeviceCodeFields;
 use crate::components::field::{guid, TextField};
 use crate::state::{RestoreEnd, RestoreForm, RestoreRecord, Restores, RunningRestore};
+use crate::tab_lock::{mailbox_lock_name, try_lock, LockOutcome, ANOTHER_TAB};
 
 #[component]
 pub fn RestoreFormView() -> impl IntoView {
@@ -151,8 +152,18 @@ fn start_restore(
     }));
 
     spawn_local(async move {
+        let lock = match try_lock(&mailbox_lock_name(&session_id, &mailbox_id)).await {
+            LockOutcome::Acquired(lock) => Some(lock),
+            LockOutcome::Unsupported => None,
+            LockOutcome::Busy => {
+                error.set(Some(ANOTHER_TAB.into()));
+                restores.running.set(None);
+                return;
+            }
+        };
         let result = client.restore_mailbox(&request).await;
         drop(request);
+        drop(lock);
 
         let end = match result {
             Ok(RestoreResponse::Finished(statistics)) => RestoreEnd::Finished(statistics),
