@@ -121,6 +121,38 @@ describe('guided restore', () => {
     assert.equal(state.state, 'Stopped');
   });
 
+  test('device code renewed during a run', async () => {
+    await page.clock.install();
+    await openFabrikam();
+    await page.getByRole('button', { name: /^Use session/ }).first().click();
+    await waitForAllMailboxes();
+    await searchAndCheck('adele.vance0@fabrikam');
+    await searchAndCheck('siobhan.obrien2@fabrikam');
+
+    await page.getByLabel('Device code').check();
+    await page.getByLabel('Entra application ID').fill('8d8e5ff1-4c38-4b7e-9b77-1c4d8c3f2a10');
+    await page.getByRole('button', { name: 'Get code' }).click();
+    const codeLocator = page.locator('#device-code-value');
+    const firstCode = (await codeLocator.textContent()).trim();
+    await sim.signInDeviceCode(firstCode);
+
+    await sim.faults({ restoreDelayMs: 2000 });
+    await page.getByRole('button', { name: 'Restore 2 mailboxes' }).click();
+    await page.locator('.run-row[data-status="running"]').waitFor();
+    // The code runs out while the first mailbox is being restored.
+    await page.clock.fastForward('16:00');
+    await page.getByText('The device code ran out during the run').waitFor();
+    const secondCode = (await codeLocator.textContent()).trim();
+    assert.notEqual(secondCode, firstCode);
+    assert.match(await page.locator('#run-totals').textContent(), /^1 of 2 done/);
+
+    await sim.signInDeviceCode(secondCode);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.locator('#run-totals').filter({ hasText: '2 of 2 done' }).waitFor();
+    const codes = (await sim.restores()).map((record) => record.userCode);
+    assert.deepEqual(codes, [firstCode, secondCode]);
+  });
+
   test('reload returns to the same place', async () => {
     await openFabrikam();
     await page.getByRole('button', { name: /^Use session/ }).first().click();
