@@ -1,7 +1,7 @@
 //! Calls to the VB365 REST API over `fetch`, with the sign-in kept in memory.
 //!
 //! The client signs in once, renews the access token with the refresh token shortly before
-//! it expires, and renews once more when a call is answered 401. It never signs in again on
+//! it expires, and renews once more when a call gets a 401 response. It never signs in again on
 //! its own: VB365 throttles `/token`, and a password is not kept after sign-in.
 
 use std::cell::{Cell, RefCell};
@@ -46,7 +46,7 @@ struct Shared {
     /// Incremented at every change of `tokens`, so a caller can tell whether another task
     /// renewed them while it waited.
     generation: Cell<u64>,
-    /// Serializes renewals, so two calls answered 401 at once send one refresh.
+    /// Serializes renewals, so two calls that get a 401 at once send one refresh.
     renewal: Mutex<()>,
     renewal_timer: RefCell<Option<TimeoutHandle>>,
 }
@@ -229,7 +229,7 @@ impl ApiClient {
     }
 
     /// Sends a call with the bearer token, renewing the token first when it is due and once
-    /// more when the server answers 401. A 401 means the call was not carried out, so
+    /// more when the server returns 401. A 401 means the call was not carried out, so
     /// sending it again cannot restore a mailbox twice.
     async fn send_authorized(
         &self,

@@ -22,7 +22,7 @@ use crate::state::RestoreForm;
 use crate::tab_lock::{mailbox_lock_name, try_lock, LockOutcome, ANOTHER_TAB};
 
 /// Mailboxes requested per page. The API allows up to 10,000; smaller pages show
-/// progress sooner and keep each answer quick on a large tenant.
+/// progress sooner and keep each response quick on a large tenant.
 pub const MAILBOX_PAGE_SIZE: u32 = 2_000;
 
 /// Sessions requested per page when listing the existing restore sessions.
@@ -54,7 +54,7 @@ pub struct Guided {
     /// Incremented when `index` changes, so searches re-run.
     pub index_version: RwSignal<u64>,
     pub load: RwSignal<Option<MailboxLoad>>,
-    /// Where loading the mailboxes stands, kept so a stopped load can go on later.
+    /// Progress of loading the mailboxes, kept so a stopped load can go on later.
     cursor: StoredValue<PageCursor>,
     /// Set to stop loading after the page in flight.
     pub stop_loading: RwSignal<bool>,

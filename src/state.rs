@@ -160,7 +160,7 @@ impl Default for RestoreForm {
     }
 }
 
-/// A restore request that has been sent and not yet answered.
+/// A restore request that has been sent and has no response yet.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunningRestore {
     pub mailbox_id: String,
@@ -171,7 +171,7 @@ pub struct RunningRestore {
 #[derive(Debug, Clone, PartialEq)]
 pub enum RestoreEnd {
     Finished(RestoreStatistics),
-    /// A v8-style answer: the restore runs on in a server session.
+    /// A v8-style response: the restore runs on in a server session.
     Started {
         session_id: String,
     },

@@ -43,7 +43,7 @@ impl Operation {
     }
 }
 
-/// Why a call did not produce the expected answer.
+/// Failure of an API call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApiError {
     /// `fetch` rejected: no HTTP response reached the page.
@@ -60,9 +60,9 @@ pub enum ApiError {
     /// An error body from the server: Veeam's `{ message }` or OAuth's
     /// `{ error, error_description }`.
     Server { status: u16, message: String },
-    /// An answer whose body is not JSON, typically an HTML page from a proxy.
+    /// A response whose body is not JSON, typically an HTML page from a proxy.
     NotJson { status: u16, status_text: String },
-    /// A JSON answer that does not have the expected shape.
+    /// A JSON response that does not have the expected shape.
     Malformed { status: u16, detail: String },
 }
 
