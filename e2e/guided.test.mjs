@@ -71,6 +71,12 @@ describe('guided restore', () => {
     assert.equal(await page.getByRole('button', { name: 'Start restore session' }).isDisabled(), true);
   });
 
+  test('time before first backup explained', async () => {
+    await openFabrikam();
+    await page.getByLabel('Restore point (your time zone)').fill('2020-01-01T00:00');
+    await assert.doesNotReject(page.locator('#point-in-time-notice').filter({ hasText: 'before the first backup' }).waitFor());
+  });
+
   test('search, restore three, retry, export, stop', async () => {
     await openFabrikam();
     await page.getByRole('button', { name: /^Use session/ }).first().click();
@@ -106,7 +112,9 @@ describe('guided restore', () => {
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Export CSV' }).click();
     const file = await (await download).path();
-    const lines = readFileSync(file, 'utf8').trim().split('\r\n');
+    const csv = readFileSync(file, 'utf8');
+    assert.equal(csv[0], '\uFEFF');
+    const lines = csv.slice(1).trim().split('\r\n');
     assert.equal(lines.length, 4);
     assert.match(lines[0], /^Mailbox name,/);
     assert.match(lines[1], /^Adele Vance,adele\.vance0@fabrikam\.onmicrosoft\.com,/);

@@ -42,14 +42,15 @@ import json, sys
 outcome = {3: "completes with warnings", 6: "some items fail", 9: "cannot continue"}
 for index, mailbox in enumerate(json.load(sys.stdin)["results"]):
     if index in (0, 3, 6, 9):
-        print(f"    {mailbox[\"id\"]}  {mailbox[\"name\"]}: {outcome.get(index, \"succeeds\")}")
+        line = "    {}  {}: {}".format(mailbox["id"], mailbox["name"], outcome.get(index, "succeeds"))
+        print(line)
 ')
 
 cat <<INFO
 
   Mailbox restore demo
   ────────────────────
-  Open            http://127.0.0.1:$app_port/   (first build takes a minute or two)
+  Open            http://127.0.0.1:$app_port/   (the first build takes several minutes on 2 cores)
   Sign in         administrator / Restore-Demo-1
   Restore session $session  (Contoso Ltd.)
   Mailboxes

@@ -100,6 +100,12 @@ pub fn classify_failure(
         },
         _ => match server_message {
             Ok(Some(message)) => ApiError::Server { status, message },
+            // VB365 puts a message in every error it sends, so a 5xx without one comes from
+            // something in between, such as a proxy that lost its connection to the server.
+            Ok(None) if status >= 500 => ApiError::NotJson {
+                status,
+                status_text: status_text.to_string(),
+            },
             Ok(None) => ApiError::Server {
                 status,
                 message: format!("HTTP {status} {status_text}").trim().to_string(),
@@ -377,12 +383,27 @@ mod tests {
     }
 
     #[test]
-    fn empty_body_uses_status() {
+    fn empty_5xx_is_not_from_vb365() {
+        let error = classify_failure(500, "Internal Server Error", None, "");
         assert_eq!(
-            classify_failure(500, "Internal Server Error", None, ""),
-            ApiError::Server {
+            error,
+            ApiError::NotJson {
                 status: 500,
-                message: "HTTP 500 Internal Server Error".into()
+                status_text: "Internal Server Error".into()
+            }
+        );
+        assert!(error
+            .explain(&restore())
+            .contains("The restore may have run"));
+    }
+
+    #[test]
+    fn empty_4xx_uses_status() {
+        assert_eq!(
+            classify_failure(404, "Not Found", None, ""),
+            ApiError::Server {
+                status: 404,
+                message: "HTTP 404 Not Found".into()
             }
         );
     }

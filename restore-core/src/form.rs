@@ -72,6 +72,10 @@ pub fn validate_guid(input: &str) -> Result<Uuid, String> {
     parse_guid(input).map_err(|error| error.to_string())
 }
 
+/// Longest user principal name accepted. Microsoft Entra ID allows 113 characters before
+/// the `@` and 256 in all; anything longer is a paste gone wrong.
+pub const MAX_USER_PRINCIPAL_NAME_CHARS: usize = 256;
+
 /// Validates a Microsoft 365 user principal name such as `admin@contoso.onmicrosoft.com`.
 pub fn validate_user_principal_name(input: &str) -> Result<String, String> {
     let value = input.trim();
@@ -80,6 +84,11 @@ pub fn validate_user_principal_name(input: &str) -> Result<String, String> {
     }
 
     let example = "Enter a user principal name such as admin@contoso.onmicrosoft.com.";
+    if value.chars().count() > MAX_USER_PRINCIPAL_NAME_CHARS {
+        return Err(format!(
+            "Longer than {MAX_USER_PRINCIPAL_NAME_CHARS} characters. {example}"
+        ));
+    }
     if value.chars().any(char::is_whitespace) {
         return Err(format!("Contains a space. {example}"));
     }
@@ -323,6 +332,10 @@ mod tests {
         ] {
             assert!(validate_user_principal_name(good).is_ok(), "{good}");
         }
+        let long = format!("{}@contoso.com", "a".repeat(300));
+        assert!(validate_user_principal_name(&long)
+            .unwrap_err()
+            .contains("Longer than 256"));
         for bad in [
             "admin",
             "admin@",

@@ -92,7 +92,7 @@ fn StatisticsView(statistics: RestoreStatistics) -> impl IntoView {
             {counts
                 .into_iter()
                 .map(|(key, label, value)| view! {
-                    <div class=format!("count {key}")>
+                    <div class=format!("count {key}") class:nonzero=value != 0>
                         <dt>{label}</dt>
                         <dd data-count=key>{value}</dd>
                     </div>

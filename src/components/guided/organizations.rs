@@ -55,7 +55,7 @@ pub fn OrganizationStep() -> impl IntoView {
                     aria-label=format!("Choose {name}")
                     on:click=choose
                 >
-                    "Choose"
+                    {move || if chosen() { "Chosen" } else { "Choose" }}
                 </button>
             </li>
         }

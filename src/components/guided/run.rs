@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use restore_core::bulk::{BulkEntry, MailboxStatus};
-use restore_core::export::{chart_bars, export_csv, export_json, ChartBar};
+use restore_core::export::{chart_bars, export_csv, export_json, ChartBar, UTF8_BOM};
 use restore_core::form::CredentialKind;
 use restore_core::outcome::verdict;
 use restore_core::time::format_duration;
@@ -25,6 +25,16 @@ pub fn RunStep() -> impl IntoView {
 
     let start = move |_| {
         form.submitted.set(true);
+        let count = selected();
+        // Restoring to the original location merges into live mailboxes: a large selection
+        // made with "Select all shown" deserves a second look.
+        if count > 1 {
+            let question =
+                format!("Restore {count} mailboxes to their original location, one after another?");
+            if !window().confirm_with_message(&question).unwrap_or(false) {
+                return;
+            }
+        }
         start_run(client.get_value(), guided, form);
     };
     let cancel = move |_| {
@@ -100,9 +110,11 @@ fn RunResults() -> impl IntoView {
         continue_run(client.get_value(), guided, form);
     };
     let download_csv = move |_| {
-        let text = guided
-            .run
-            .with(|run| run.as_ref().map(|run| export_csv(run.entries())));
+        // The byte-order mark makes Excel read the file as UTF-8.
+        let text = guided.run.with(|run| {
+            run.as_ref()
+                .map(|run| format!("{UTF8_BOM}{}", export_csv(run.entries())))
+        });
         if let Some(text) = text {
             download("restore-results.csv", "text/csv;charset=utf-8", &text);
         }

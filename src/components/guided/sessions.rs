@@ -2,7 +2,9 @@
 
 use leptos::prelude::*;
 use restore_core::browse::{explore_body, RestoreSession};
-use restore_core::point_in_time::{format_api_time_local, parse_restore_point, UtcDateTime};
+use restore_core::point_in_time::{
+    format_api_time_local, parse_restore_point, restore_point_notice, UtcDateTime,
+};
 
 use super::organizations::timezone_offset_minutes;
 use crate::client::ApiClient;
@@ -31,6 +33,23 @@ pub fn SessionStep() -> impl IntoView {
             .map(|error| error.to_string())
         })
     });
+
+    // Whether the chosen time is before the first or after the last backup.
+    let point_notice = move || {
+        let value = point_in_time.get();
+        let now = UtcDateTime::from_unix_ms(now_ms() as i64);
+        let point = parse_restore_point(&value, offset_at(&value), now)
+            .ok()
+            .flatten()?;
+        guided.organization.with(|organization| {
+            let organization = organization.as_ref()?;
+            restore_point_notice(
+                point,
+                organization.first_backup(),
+                organization.last_backup(),
+            )
+        })
+    };
 
     let start = move |_| {
         let value = point_in_time.get_untracked();
@@ -99,6 +118,7 @@ pub fn SessionStep() -> impl IntoView {
                     />
                     <p class="hint" id="point-in-time-hint">"Leave empty for the latest backup."</p>
                     <p class="field-error" id="point-in-time-error" aria-live="polite">{move || point_error.get()}</p>
+                    <p class="hint" id="point-in-time-notice" aria-live="polite">{point_notice}</p>
                 </div>
                 <label class="choice">
                     <input type="checkbox" prop:checked=move || show_deleted.get() on:change=move |ev| show_deleted.set(event_target_checked(&ev)) />
