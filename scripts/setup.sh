@@ -17,7 +17,7 @@ as_root() {
 }
 
 install_debian_packages() {
-  local wanted=(chromium chromium-driver nginx libnginx-mod-http-brotli-static brotli openssl libssl-dev pkg-config curl ca-certificates)
+  local wanted=(python3 chromium chromium-driver nginx libnginx-mod-http-brotli-static brotli openssl libssl-dev pkg-config curl ca-certificates)
   local missing=()
   for package in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
