@@ -49,3 +49,5 @@ step "end-to-end tests in Chromium against the simulator"
 cargo build -p vb365-simulator
 node --test --test-concurrency=1 e2e/
 
+step "benchmark in quick mode: checks that scripts/bench.sh still runs, ignores its timings"
+BENCH_APP_DIST="$PWD/dist" BENCH_SIMULATOR="$PWD/target/debug/vb365-simulator" scripts/bench.sh --quick
