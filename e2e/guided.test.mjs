@@ -145,7 +145,7 @@ describe('guided restore', () => {
     const firstCode = (await codeLocator.textContent()).trim();
     await sim.signInDeviceCode(firstCode);
 
-    await sim.faults({ restoreDelayMs: 2000 });
+    await sim.faults({ restoreDelayMs: 4000 });
     await page.getByRole('button', { name: 'Restore 2 mailboxes' }).click();
     await page.locator('.run-row[data-status="running"]').waitFor();
     // The code runs out while the first mailbox is being restored.

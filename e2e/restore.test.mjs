@@ -397,7 +397,7 @@ describe('failures', () => {
 
 describe('one restore per press', () => {
   test('double click sends one request', async () => {
-    await sim.faults({ restoreDelayMs: 1500 });
+    await sim.faults({ restoreDelayMs: 4000 });
     await openSignedIn();
     await fillMailbox(page, CONTOSO_SESSION, mailbox(0));
     await fillUserPassword(page);
@@ -409,7 +409,7 @@ describe('one restore per press', () => {
   });
 
   test('same mailbox in two tabs sends once', async () => {
-    await sim.faults({ restoreDelayMs: 3000 });
+    await sim.faults({ restoreDelayMs: 5000 });
     await openSignedIn();
     await fillMailbox(page, CONTOSO_SESSION, mailbox(0));
     await fillUserPassword(page);
@@ -430,7 +430,7 @@ describe('one restore per press', () => {
   });
 
   test('elapsed time shown while running', async () => {
-    await sim.faults({ restoreDelayMs: 3000 });
+    await sim.faults({ restoreDelayMs: 6000 });
     await openSignedIn();
     await fillMailbox(page, CONTOSO_SESSION, mailbox(0));
     await fillUserPassword(page);
