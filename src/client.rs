@@ -368,7 +368,7 @@ fn parse_json<T: serde::de::DeserializeOwned>(response: &RawResponse) -> Result<
     })
 }
 
-/// Sends one request and reads the whole answer. Logs failures with the method, path and
+/// Sends one request and reads the whole response. Logs failures with the method, path and
 /// status only: never a header or a body, which can hold secrets.
 async fn send(
     method: &str,

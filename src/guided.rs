@@ -339,7 +339,7 @@ fn apply_pending_selection(guided: Guided) {
     guided.save_location();
 }
 
-/// Stops the current restore session on the server and forgets it.
+/// Stops the current restore session on the server and clears it from the page.
 pub async fn stop_session(client: &ApiClient, guided: Guided) -> Result<(), ApiError> {
     let Some(session_id) = guided.session.with_untracked(|s| s.as_ref().map(|s| s.id)) else {
         return Ok(());

@@ -13,7 +13,7 @@ use restore_core::form::{
 };
 use restore_core::model::{IssuedDeviceCode, RestoreStatistics};
 
-/// Who is signed in to VB365.
+/// Sign-in state of the VB365 administrator.
 #[derive(Clone, Copy)]
 pub struct AuthState {
     /// The administrator's name while signed in.
@@ -167,7 +167,7 @@ pub struct RunningRestore {
     pub started_at_ms: f64,
 }
 
-/// How one restore request ended.
+/// End of one restore request.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RestoreEnd {
     Finished(RestoreStatistics),

@@ -18,7 +18,7 @@ impl Drop for TabLock {
     }
 }
 
-/// What [`try_lock`] found.
+/// Result of [`try_lock`].
 pub enum LockOutcome {
     Acquired(TabLock),
     /// Another tab holds the lock.

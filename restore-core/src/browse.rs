@@ -3,7 +3,7 @@
 //!
 //! The models follow Veeam's v6 OpenAPI schemas (`RestOrganizationComposed`,
 //! `RESTRestoreSession`, `RESTExchangeMailbox` and their `PageOf...` wrappers). Unknown
-//! fields are ignored and a null or missing string reads as empty, so answers of later
+//! fields are ignored and a null or missing string reads as empty, so responses of later
 //! API versions still parse.
 
 use std::fmt;
@@ -183,7 +183,7 @@ impl fmt::Display for ParseError {
 impl std::error::Error for ParseError {}
 
 /// Parses the response of `GET /vN/Organizations`: a plain array on v6 and v7, or the v8
-/// paged object whose `results` holds the array.
+/// paged object whose `results` contains the array.
 pub fn parse_organizations(body: &str) -> Result<Vec<Organization>, ParseError> {
     let value = parse_json(body, "organizations")?;
     match value {

@@ -13,7 +13,7 @@ use crate::secret::{Secret, SecretBytes};
 /// kilobytes, so a file above this size is almost certainly not the intended one.
 pub const MAX_CERTIFICATE_BYTES: u64 = 1024 * 1024;
 
-/// Why a picked file was rejected before it was read.
+/// Reason a picked file was rejected.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CertificateFileError {
     Empty {
@@ -79,7 +79,7 @@ pub struct CertificateFile {
     /// Standard Base64 of `pfx` (alphabet `+` and `/`, `=` padding, no line breaks, no
     /// `data:` prefix), the form Veeam's `applicationCertificate` field takes.
     pub base64: Secret,
-    /// What the file was recognised as, for the user.
+    /// Description of what the file was recognised as, for the user.
     pub note: String,
 }
 

@@ -1,9 +1,9 @@
-//! The verdict on a picked certificate with the typed password: what the administrator
-//! sees under the certificate fields, and whether the restore may be sent with it.
+//! The verdict on a picked certificate with the typed password: the text shown under the
+//! certificate fields, and whether the restore may be sent with it.
 
 use crate::pfx::{check_password, describe, warnings, DescribeError, PasswordCheck, PfxDetails};
 
-/// What the browser found out about a PFX file with a password.
+/// Result of checking a PFX file with a password in the browser.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CertificateCheck {
     pub password: PasswordCheck,
@@ -11,7 +11,7 @@ pub struct CertificateCheck {
     pub details: Option<PfxDetails>,
     /// Things to know before sending, such as an expired certificate or AES encryption.
     pub warnings: Vec<String>,
-    /// Why the restore would fail with this file and password, when that is certain.
+    /// Reason the restore would fail with this file and password, when that is certain.
     pub problem: Option<String>,
 }
 

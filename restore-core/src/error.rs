@@ -152,7 +152,7 @@ impl ApiError {
                  what you typed is kept."
             ),
             ApiError::Unauthorized { message } => format!(
-                "{what} was refused (HTTP 401{}). Sign in again; what you typed is kept.",
+                "{what} was rejected (HTTP 401{}). Sign in again; what you typed is kept.",
                 suffix(message)
             ),
             ApiError::SessionExpired => format!(

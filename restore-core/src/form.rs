@@ -13,7 +13,7 @@ use crate::ids::parse_guid;
 use crate::model::IssuedDeviceCode;
 use crate::secret::Secret;
 
-/// Which credential form the user chose.
+/// Credential form chosen by the user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum CredentialKind {
     #[default]
@@ -42,7 +42,7 @@ pub struct FieldError {
     pub message: String,
 }
 
-/// What the form holds when the user presses Restore.
+/// Values of the form when the user presses Restore.
 #[derive(Debug, Clone, Copy)]
 pub struct RestoreFormInput<'a> {
     pub session_id: &'a str,
@@ -72,7 +72,7 @@ pub fn validate_guid(input: &str) -> Result<Uuid, String> {
     parse_guid(input).map_err(|error| error.to_string())
 }
 
-/// Longest user principal name accepted. Microsoft Entra ID allows 113 characters before
+/// Maximum length of a user principal name, in characters. Microsoft Entra ID allows 113 characters before
 /// the `@` and 256 in all; anything longer is a paste gone wrong.
 pub const MAX_USER_PRINCIPAL_NAME_CHARS: usize = 256;
 

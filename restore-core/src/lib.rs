@@ -1,6 +1,6 @@
 //! Everything the restore client does that needs no browser: identifiers, the credential
 //! forms and the restore request body, field validation, certificate encoding, the API's
-//! addresses, and parsing of its answers and errors.
+//! addresses, and parsing of its responses and errors.
 //!
 //! The browser crate calls these functions and only adds fetch, the File API and the view.
 //! Nothing here performs I/O, so every rule is covered by plain host tests.

@@ -1,4 +1,4 @@
-//! The API's answers that the client reads, named and typed as in Veeam's OpenAPI
+//! The API responses that the client reads, named and typed as in Veeam's OpenAPI
 //! documents. Fields the client does not use are ignored, so new fields in later
 //! versions do not break parsing.
 
@@ -70,7 +70,7 @@ pub struct RestoreStatistics {
     pub cannot_continue_error: Option<String>,
 }
 
-/// What the restore call returned. v6 and v7 return the statistics when the restore has
+/// Result of the restore call. v6 and v7 return the statistics when the restore has
 /// finished; v8 returns at once with the id of a session to poll.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RestoreResponse {

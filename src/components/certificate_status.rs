@@ -1,4 +1,4 @@
-//! What the browser found in the picked PFX file with the typed password.
+//! The view of the browser's check of the picked PFX file with the typed password.
 
 use std::time::Duration;
 
