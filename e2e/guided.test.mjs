@@ -162,6 +162,20 @@ describe('guided restore', () => {
     assert.deepEqual(codes, [firstCode, secondCode]);
   });
 
+  test('phone width has no sideways scroll', async () => {
+    await page.setViewportSize({ width: 390, height: 900 });
+    await openFabrikam();
+    await page.getByRole('button', { name: /^Use session/ }).first().click();
+    await waitForAllMailboxes();
+    await searchAndCheck('adele.vance0@fabrikam');
+    await page.getByLabel('Microsoft 365 user name').fill(FABRIKAM_USER.user);
+    await page.getByLabel('Microsoft 365 password').fill(FABRIKAM_USER.password);
+    await page.getByRole('button', { name: 'Restore 1 mailbox' }).click();
+    await page.locator('#run-totals').filter({ hasText: '1 of 1 done' }).waitFor();
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.equal(width, 390);
+  });
+
   test('reload returns to the same place', async () => {
     await openFabrikam();
     await page.getByRole('button', { name: /^Use session/ }).first().click();
