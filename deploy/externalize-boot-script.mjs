@@ -4,7 +4,7 @@
 //
 // Usage: node deploy/externalize-boot-script.mjs <dist dir>
 //
-// The file name carries the first 16 hex digits of the script's SHA-256, the same length as
+// The file name carries the first 16 hex digits of the script's SHA-256, the longest form of
 // trunk's own asset hashes, so the server's cache rule for hashed assets covers it. The new
 // tag carries a SHA-384 `integrity` attribute like trunk's other tags. Running it again on
 // a processed dist dir changes nothing.
