@@ -7,10 +7,11 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 source scripts/env.sh
 
-# The trunk proxy in Trunk.toml points at https://127.0.0.1:4443/v6/.
-sim_http=4080
-sim_https=4443
-app_port=8080
+# Ports on 127.0.0.1. DEMO_APP_PORT, DEMO_SIMULATOR_HTTP_PORT and DEMO_SIMULATOR_HTTPS_PORT
+# change them, for example to run beside a demo that already uses the defaults.
+app_port=${DEMO_APP_PORT:-8080}
+sim_http=${DEMO_SIMULATOR_HTTP_PORT:-4080}
+sim_https=${DEMO_SIMULATOR_HTTPS_PORT:-4443}
 for port in $sim_http $sim_https $app_port; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     echo "Port $port on 127.0.0.1 is in use. Stop what listens there (an earlier demo?) and run this again." >&2
@@ -64,4 +65,17 @@ $samples
 
 INFO
 
-trunk serve
+# The proxy in Trunk.toml forwards /v6/ to the simulator's default HTTPS port 4443. For another
+# port, trunk reads a copy of Trunk.toml with that port, because a second proxy on /v6/ given on
+# the command line would conflict with the first. The copy lives in $log_dir, so the build target
+# and dist dir are given as absolute paths.
+if [ "$sim_https" = 4443 ]; then
+  trunk serve --port "$app_port"
+else
+  sed "s|https://127.0.0.1:4443/v6/|https://127.0.0.1:$sim_https/v6/|" Trunk.toml >"$log_dir/Trunk.toml"
+  if ! grep -q "https://127.0.0.1:$sim_https/v6/" "$log_dir/Trunk.toml"; then
+    echo "Proxy backend https://127.0.0.1:4443/v6/ not found in Trunk.toml, so DEMO_SIMULATOR_HTTPS_PORT cannot apply. Update the sed command in scripts/demo.sh." >&2
+    exit 1
+  fi
+  trunk --config "$log_dir/Trunk.toml" serve "$PWD/index.html" --dist "$PWD/dist" --port "$app_port"
+fi
