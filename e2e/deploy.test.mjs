@@ -12,8 +12,9 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import {
   ADMIN, APPLICATION_ID, CONTOSO_SESSION, M365,
-  fillCertificate, fillMailbox, fillUserPassword, launchBrowser, makePfx, makeServerCertificate,
-  requireNginx, shownCounts, signIn, simulatorClient, startNginx, startTlsSimulator,
+  fillCertificate, fillMailbox, fillUserPassword, foundInWasmMemory, launchBrowser, makePfx,
+  makeServerCertificate, requireNginx, shownCounts, signIn, simulatorClient, startNginx, startTlsSimulator,
+  watchWasmMemory,
 } from './harness.mjs';
 
 const root = resolve(import.meta.dirname, '..');
@@ -527,9 +528,13 @@ describe('faults through nginx', () => {
     const alert = page.getByRole('alert').filter({ hasText: 'cannot read' });
     await assert.doesNotReject(alert.waitFor());
     assert.match(await alert.textContent(), /HTTP 200/);
+    assert.match(await alert.textContent(), new RegExp(`The restore has run: check restore session ${CONTOSO_SESSION}`));
     assert.equal(await page.locator('.record[data-verdict="succeeded"]').count(), 0);
 
+    // The restore ran, so its password was used and dropped.
+    assert.equal(await page.getByLabel('Microsoft 365 password').inputValue(), '');
     await page.getByLabel('Mailbox ID').fill(mailbox(1));
+    await page.getByLabel('Microsoft 365 password').fill(M365.password);
     await restoreAndWait();
     await assert.doesNotReject(page.locator('.record[data-verdict="succeeded"]').waitFor());
     assert.deepEqual(watch.pageErrors, []);
@@ -601,6 +606,7 @@ describe('secrets', () => {
   const tokenSecrets = () => Object.fromEntries(watch.tokens.map((token, i) => [`token ${i}`, token]));
 
   test('user and password leave nothing', async () => {
+    await watchWasmMemory(page);
     await openSignedIn();
     const loadedHistoryLength = await page.evaluate(() => history.length);
     await fillMailbox(page, CONTOSO_SESSION, mailbox(0));
@@ -614,9 +620,15 @@ describe('secrets', () => {
     assertNoSecrets(state, {
       'administrator password': ADMIN.password, 'Microsoft 365 password': M365.password, ...tokenSecrets(),
     });
+    // The page itself keeps only the tokens it still needs.
+    const held = await foundInWasmMemory(page, {
+      'administrator password': ADMIN.password, 'Microsoft 365 password': M365.password, ...tokenSecrets(),
+    });
+    assert.deepEqual(held, ['token 2', 'token 3'], 'only the renewed token pair is held');
   });
 
   test('device code leaves nothing', async () => {
+    await watchWasmMemory(page);
     await openSignedIn();
     const loadedHistoryLength = await page.evaluate(() => history.length);
     await fillMailbox(page, CONTOSO_SESSION, mailbox(0));
@@ -631,11 +643,13 @@ describe('secrets', () => {
 
     const state = await assertNothingKept(loadedHistoryLength);
     assertNoSecrets(state, { 'administrator password': ADMIN.password, ...tokenSecrets() });
+    assert.deepEqual(await foundInWasmMemory(page, { 'administrator password': ADMIN.password }), []);
   });
 
   test('certificate leaves nothing', async () => {
     const pfx = makePfx({ password: 'Pfx-Secret-Pass-7' });
     const base64 = pfx.bytes.toString('base64');
+    await watchWasmMemory(page);
     await openSignedIn();
     const loadedHistoryLength = await page.evaluate(() => history.length);
     await fillMailbox(page, CONTOSO_SESSION, mailbox(0));
@@ -652,6 +666,13 @@ describe('secrets', () => {
       'certificate Base64 excerpt': base64.slice(200, 264),
       ...tokenSecrets(),
     });
+    const dropped = {
+      'administrator password': ADMIN.password,
+      'certificate password': pfx.password,
+      'certificate Base64 excerpt': base64.slice(200, 264),
+      'certificate bytes excerpt': pfx.bytes.subarray(300, 364),
+    };
+    assert.deepEqual(await foundInWasmMemory(page, dropped), []);
   });
 });
 

@@ -105,6 +105,15 @@ describe('guided restore', () => {
     assert.equal(await page.locator('.chart rect').count() > 0, true);
     assert.equal((await sim.restores()).length, 3);
 
+    // The run used the password, so it was dropped; a retry asks for it first.
+    assert.equal(await page.getByLabel('Microsoft 365 password').inputValue(), '');
+    assert.equal(await page.getByLabel('Microsoft 365 user name').inputValue(), FABRIKAM_USER.user);
+    await page.getByRole('button', { name: 'Retry Adele Vance' }).click();
+    await page.locator('#retry-needs-credentials').waitFor();
+    assert.equal(await rows.nth(0).getAttribute('data-status'), 'failed');
+    assert.equal((await sim.restores()).length, 3);
+
+    await page.getByLabel('Microsoft 365 password').fill(FABRIKAM_USER.password);
     await page.getByRole('button', { name: 'Retry Adele Vance' }).click();
     await totals.filter({ hasText: '3 of 3 done · 1 succeeded' }).waitFor();
     assert.equal(await rows.nth(0).getAttribute('data-status'), 'succeeded');

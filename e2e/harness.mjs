@@ -369,3 +369,39 @@ export async function startNginx({
     stop,
   };
 }
+
+/**
+ * Keeps a handle on the app's wasm memory, which trunk's start-up script passes along with
+ * its `TrunkApplicationStarted` event. Call before the page loads.
+ */
+export async function watchWasmMemory(page) {
+  await page.addInitScript(() => {
+    addEventListener('TrunkApplicationStarted', (event) => {
+      window.__appMemory = event.detail.wasm.memory;
+    });
+  });
+}
+
+/**
+ * Names the needles found anywhere in the app's wasm memory, freed blocks included. Each
+ * needle is a string, searched as UTF-8, or a Buffer of raw bytes.
+ */
+export async function foundInWasmMemory(page, needles) {
+  const encoded = Object.entries(needles).map(([name, needle]) => [
+    name, Buffer.from(needle).toString('base64'),
+  ]);
+  return page.evaluate((entries) => {
+    const memory = window.__appMemory;
+    if (!memory) throw new Error('the wasm memory was not captured; call watchWasmMemory first');
+    // One character per byte, so `includes` finds byte sequences.
+    const asText = (bytes) => Array.from(bytes, (b) => String.fromCharCode(b)).join('');
+    const haystack = new Uint8Array(memory.buffer);
+    let text = '';
+    for (let start = 0; start < haystack.length; start += 1 << 16) {
+      text += String.fromCharCode.apply(null, haystack.subarray(start, start + (1 << 16)));
+    }
+    return entries
+      .filter(([, base64]) => text.includes(asText(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)))))
+      .map(([name]) => name);
+  }, encoded);
+}

@@ -3,9 +3,9 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import {
-  APPLICATION_ID, CONTOSO_SESSION, IMPERSONATION, M365,
-  fillCertificate, fillMailbox, fillUserPassword, launchBrowser, makePfx, openRestoreById, shownCounts,
-  signIn, simulatorClient, startSimulator, writeTempFile,
+  ADMIN, APPLICATION_ID, CONTOSO_SESSION, IMPERSONATION, M365,
+  fillCertificate, fillMailbox, foundInWasmMemory, fillUserPassword, launchBrowser, makePfx, openRestoreById,
+  shownCounts, signIn, simulatorClient, startSimulator, watchWasmMemory, writeTempFile,
 } from './harness.mjs';
 
 let simulator;
@@ -146,17 +146,77 @@ describe('restore with user and password', () => {
     assert.equal(await record.locator('h3').textContent(), 'Restore completed with warnings');
     assert.equal(await record.locator('.warnings li').count(), 2);
   });
+});
 
-  test('second restore keeps credentials', async () => {
+describe('secrets after a restore', () => {
+  test('password dropped after use, rest kept', async () => {
+    await watchWasmMemory(page);
     await openSignedIn();
     await fillMailbox(page, CONTOSO_SESSION, mailbox(0));
     await fillUserPassword(page);
+    // The search finds a secret the page holds, and none that it dropped at sign-in.
+    const secrets = { 'Microsoft 365 password': M365.password, 'administrator password': ADMIN.password };
+    assert.deepEqual(await foundInWasmMemory(page, secrets), ['Microsoft 365 password']);
+
     await restoreAndWait();
+    await page.locator('.record').first().waitFor();
+    await page.locator('#password-used').waitFor();
+    assert.equal(await page.getByLabel('Microsoft 365 password').inputValue(), '');
+    assert.equal(await page.getByLabel('Microsoft 365 user name').inputValue(), M365.user);
+    assert.equal(await page.getByLabel('Restore session ID').inputValue(), CONTOSO_SESSION);
+    assert.deepEqual(await foundInWasmMemory(page, secrets), []);
+
+    // The next restore needs only the password typed again.
     await page.getByLabel('Mailbox ID').fill(mailbox(1));
+    await page.getByLabel('Microsoft 365 password').fill(M365.password);
+    assert.equal(await page.locator('#password-used').count(), 0);
     await restoreAndWait();
     await page.locator('.record').nth(1).waitFor();
-    assert.equal(await page.locator('.record').count(), 2);
-    assert.equal((await sim.restores()).length, 2);
+    const records = await sim.restores();
+    assert.deepEqual(records.map((record) => record.mailboxId), [mailbox(0), mailbox(1)]);
+  });
+
+  test('certificate dropped after use, rest kept', async () => {
+    const pfx = makePfx({ password: 'Pfx-Secret-Pass-7/typed-key-by-key-so-every-prefix-is-freed' });
+    const secrets = {
+      'certificate password': pfx.password,
+      // The allocator writes its free-list links over the first bytes of a freed block,
+      // so a stale copy of the password shows only past them.
+      'certificate password tail': pfx.password.slice(16, 40),
+      'certificate Base64 excerpt': pfx.bytes.toString('base64').slice(200, 264),
+      'certificate bytes excerpt': pfx.bytes.subarray(300, 364),
+    };
+    await watchWasmMemory(page);
+    await openSignedIn();
+    await fillMailbox(page, CONTOSO_SESSION, mailbox(0));
+    await fillCertificate(page, pfx, { password: '' });
+    await page.getByLabel('Certificate password').pressSequentially(pfx.password);
+    await page.locator('.certificate-check').filter({ hasText: 'CN=restore-e2e' }).waitFor();
+    assert.deepEqual(await foundInWasmMemory(page, secrets), Object.keys(secrets));
+
+    await restoreAndWait();
+    await page.locator('.record[data-verdict="succeeded"]').waitFor();
+    await page.locator('#certificate-used').waitFor();
+    assert.equal(await page.getByText(`${pfx.bytes.length} bytes`).count(), 0);
+    assert.equal(await page.getByLabel('Certificate password').inputValue(), '');
+    assert.equal(await page.getByLabel('Entra application ID').inputValue(), APPLICATION_ID);
+    assert.equal(await page.getByLabel('Impersonation account').inputValue(), IMPERSONATION);
+    assert.deepEqual(await foundInWasmMemory(page, secrets), []);
+  });
+
+  test('Clear credentials empties every field', async () => {
+    await watchWasmMemory(page);
+    await openSignedIn();
+    await fillMailbox(page, CONTOSO_SESSION, mailbox(0));
+    await fillUserPassword(page);
+    await page.getByRole('button', { name: 'Clear credentials' }).click();
+    assert.equal(await page.getByLabel('Microsoft 365 user name').inputValue(), '');
+    assert.equal(await page.getByLabel('Microsoft 365 password').inputValue(), '');
+    assert.deepEqual(await foundInWasmMemory(page, { password: M365.password }), []);
+    assert.equal(await page.getByLabel('Mailbox ID').inputValue(), mailbox(0));
+    await page.getByRole('button', { name: 'Restore mailbox' }).click();
+    await page.getByText('Correct the fields marked below').waitFor();
+    assert.equal((await sim.restores()).length, 0);
   });
 });
 
@@ -387,6 +447,8 @@ describe('failures', () => {
     await page.route('**/restore', (route) => route.abort('connectionrefused'));
     await page.getByRole('button', { name: 'Restore mailbox' }).click();
     await assert.doesNotReject(page.getByRole('alert').filter({ hasText: 'could not be reached' }).waitFor());
+    // No response came, so the password was not used: the retry needs no typing.
+    assert.equal(await page.getByLabel('Microsoft 365 password').inputValue(), M365.password);
 
     await page.unroute('**/restore');
     await restoreAndWait();

@@ -68,6 +68,9 @@ pub struct Guided {
     pub error: RwSignal<Option<String>>,
     /// The selection to apply once the mailboxes are loaded, from the page address.
     pending_selection: StoredValue<Vec<Uuid>>,
+    /// Whether the server took in a restore request of the current run, which then used
+    /// the form's passwords and certificate.
+    run_took_secrets: StoredValue<bool>,
 }
 
 impl Guided {
@@ -90,6 +93,7 @@ impl Guided {
             waiting_for_device_code: RwSignal::new(false),
             error: RwSignal::new(None),
             pending_selection: StoredValue::new(Vec::new()),
+            run_took_secrets: StoredValue::new(false),
         }
     }
 
@@ -364,11 +368,16 @@ pub fn start_run(client: ApiClient, guided: Guided, form: RestoreForm) {
         return;
     }
     guided.run.set(Some(BulkRun::new(selection)));
+    guided.run_took_secrets.set_value(false);
     continue_run(client, guided, form);
 }
 
 /// Restores the run's pending mailboxes one after another. A failure of one mailbox does
 /// not stop the others; cancelling stops before the next one.
+///
+/// The passwords and certificate stay in the form while the run needs them, and are
+/// dropped when it ends (every mailbox done or cancelled) if the server took in at least
+/// one of its requests. A run paused by a lapsed sign-in or a new device code keeps them.
 pub fn continue_run(client: ApiClient, guided: Guided, form: RestoreForm) {
     if guided.run_active.get_untracked() {
         return;
@@ -423,6 +432,12 @@ pub fn continue_run(client: ApiClient, guided: Guided, form: RestoreForm) {
             drop(lock);
             let now = now_ms();
             let lapsed = matches!(result, Err(ApiError::SessionExpired));
+            if result
+                .as_ref()
+                .map_or_else(ApiError::request_taken_in, |_| true)
+            {
+                guided.run_took_secrets.set_value(true);
+            }
             guided.run.update(|run| {
                 let Some(run) = run.as_mut() else { return };
                 match result {
@@ -448,8 +463,29 @@ pub fn continue_run(client: ApiClient, guided: Guided, form: RestoreForm) {
                 break;
             }
         }
+        let ended = guided
+            .run
+            .with_untracked(|run| run.as_ref().is_some_and(BulkRun::is_complete));
+        if ended && guided.run_took_secrets.get_value() {
+            guided.run_took_secrets.set_value(false);
+            form.forget_used_secrets();
+        }
         guided.run_active.set(false);
     });
+}
+
+/// Checks the credential fields before a run starts or a retry puts mailboxes back into
+/// it, and marks the fields to show their errors if they are not complete. A device code
+/// is left to the run, which renews it when needed.
+pub fn credentials_ready(form: RestoreForm) -> bool {
+    if form.kind.get_untracked() == CredentialKind::DeviceCode {
+        return true;
+    }
+    let ready = form.validate_credentials(now_ms()).is_ok();
+    if !ready {
+        form.submitted.set(true);
+    }
+    ready
 }
 
 fn device_code_ready(form: RestoreForm) -> bool {

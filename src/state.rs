@@ -12,6 +12,7 @@ use restore_core::form::{
     RestoreRequest,
 };
 use restore_core::model::{IssuedDeviceCode, RestoreStatistics};
+use restore_core::secret::wipe;
 
 /// Sign-in state of the VB365 administrator.
 #[derive(Clone, Copy)]
@@ -66,6 +67,9 @@ pub struct RestoreForm {
     pub impersonation_account: RwSignal<String>,
     /// Set by the first press of Restore, after which every field shows its error.
     pub submitted: RwSignal<bool>,
+    /// Set when the passwords and certificate were dropped after a restore used them, so
+    /// the empty fields can show why.
+    pub secrets_used: RwSignal<bool>,
 }
 
 impl RestoreForm {
@@ -83,6 +87,7 @@ impl RestoreForm {
             certificate_check: RwSignal::new(None),
             impersonation_account: RwSignal::new(String::new()),
             submitted: RwSignal::new(false),
+            secrets_used: RwSignal::new(false),
         }
     }
 
@@ -128,10 +133,37 @@ impl RestoreForm {
 
     /// Drops every secret of the form: passwords, the device code and the certificate.
     pub fn forget_secrets(&self) {
-        self.user_password.set(String::new());
+        self.forget_passwords_and_certificate();
         self.device_code.set(None);
+        self.secrets_used.set(false);
+    }
+
+    /// Drops the passwords and the certificate once a restore has used them. The other
+    /// fields stay, so the next restore needs only these typed again. The device code
+    /// stays too: it is not a password, it expires on its own within minutes, and a run
+    /// over several mailboxes uses it for each.
+    pub fn forget_used_secrets(&self) {
+        self.forget_passwords_and_certificate();
+        self.secrets_used.set(true);
+        // The emptied fields should not show "required" before the next press of Restore.
+        self.submitted.set(false);
+    }
+
+    /// Empties every credential field, as "Clear credentials" does.
+    pub fn clear_credentials(&self) {
+        self.forget_secrets();
+        self.user_name.set(String::new());
+        self.application_id.set(String::new());
+        self.impersonation_account.set(String::new());
+        self.submitted.set(false);
+    }
+
+    fn forget_passwords_and_certificate(&self) {
+        // The strings are zeroed in place; dropping the certificate zeroes its bytes and
+        // its Base64 (`SecretBytes`, `Secret`).
+        self.user_password.update(wipe);
+        self.certificate_password.update(wipe);
         self.certificate.set(None);
-        self.certificate_password.set(String::new());
         self.certificate_check.set(None);
     }
 

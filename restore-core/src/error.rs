@@ -140,17 +140,43 @@ fn parse_error_body(body: &str) -> Result<Option<String>, ()> {
 }
 
 impl ApiError {
+    /// Whether the request was delivered and taken in: the server, or the proxy in front
+    /// of it, answered with something other than a refusal of the VB365 sign-in.
+    ///
+    /// A restore's passwords and certificate are dropped from the page once it was taken
+    /// in. They are kept when no answer came (the network failed, so the administrator can
+    /// retry without typing them again) and when the sign-in was refused (nothing was
+    /// restored, and the same request follows once they sign in again).
+    pub fn request_taken_in(&self) -> bool {
+        match self {
+            ApiError::Network { .. }
+            | ApiError::Unauthorized { .. }
+            | ApiError::SessionExpired
+            | ApiError::Throttled { .. } => false,
+            ApiError::Server { .. } | ApiError::NotJson { .. } | ApiError::Malformed { .. } => true,
+        }
+    }
+
     /// Explains the failure of `operation` to the user, with what to do next.
     pub fn explain(&self, operation: &Operation) -> String {
         let what = operation.describe();
         match self {
-            ApiError::Network { .. } => format!(
-                "{what} failed: the server could not be reached. Check that the VB365 REST \
-                 service is running and reachable, that this browser trusts its certificate, \
-                 and that this app is served from the same origin as the API (VB365 sends no \
-                 CORS headers, so a reverse proxy must forward /v6/ to it). Then try again; \
-                 what you typed is kept."
-            ),
+            ApiError::Network { .. } => match operation {
+                Operation::Restore { session_id } => format!(
+                    "{what} failed: the server could not be reached, or the connection was \
+                     lost while waiting for the answer. If the connection dropped during the \
+                     restore, it may still be running: check restore session {session_id} in \
+                     the Veeam console before restoring this mailbox again. If the server was \
+                     down, start it and press Restore again; what you typed is kept."
+                ),
+                _ => format!(
+                    "{what} failed: the server could not be reached. Check that the VB365 REST \
+                     service is running and reachable, that this browser trusts its \
+                     certificate, and that this app is served from the same origin as the API \
+                     (VB365 sends no CORS headers, so a reverse proxy must forward /v6/ to it). \
+                     Then try again; what you typed is kept."
+                ),
+            },
             ApiError::Unauthorized { message } => format!(
                 "{what} was rejected (HTTP 401{}). Sign in again; what you typed is kept.",
                 suffix(message)
@@ -212,6 +238,21 @@ impl ApiError {
                     ),
                 }
             }
+            ApiError::Malformed { status, detail } if (200..300).contains(status) => {
+                match operation {
+                    Operation::Restore { session_id } => format!(
+                        "The restore ended (HTTP {status}), but its result is an answer this app \
+                         cannot read ({detail}). The restore has run: check restore session \
+                         {session_id} in the Veeam console for its counts before restoring this \
+                         mailbox again."
+                    ),
+                    _ => format!(
+                        "{what} returned HTTP {status} with an answer this app cannot read \
+                         ({detail}). Check that the server runs a supported VB365 REST API \
+                         version (v6 or v7)."
+                    ),
+                }
+            }
             ApiError::Malformed { status, detail } => format!(
                 "{what} returned HTTP {status} with an answer this app cannot read ({detail}). \
                  Check that the server runs a supported VB365 REST API version (v6 or v7)."
@@ -244,6 +285,36 @@ impl fmt::Display for ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn answered_requests_are_taken_in() {
+        let taken_in = [
+            classify_failure(500, "Internal Server Error", None, r#"{"message":"boom"}"#),
+            classify_failure(504, "Gateway Time-out", None, "<html>504</html>"),
+            ApiError::Malformed {
+                status: 200,
+                detail: "missing field".into(),
+            },
+        ];
+        for error in taken_in {
+            assert!(error.request_taken_in(), "{error:?}");
+        }
+    }
+
+    #[test]
+    fn unanswered_or_refused_requests_are_not_taken_in() {
+        let not_taken_in = [
+            ApiError::Network {
+                detail: "Failed to fetch".into(),
+            },
+            classify_failure(401, "Unauthorized", None, ""),
+            ApiError::SessionExpired,
+            classify_failure(429, "Too Many Requests", Some("30"), ""),
+        ];
+        for error in not_taken_in {
+            assert!(!error.request_taken_in(), "{error:?}");
+        }
+    }
 
     fn restore() -> Operation {
         Operation::Restore {
@@ -433,6 +504,30 @@ mod tests {
         assert!(text.contains("The server did not provide a meaningful reply."));
         assert!(text.contains("s-1 has probably expired"));
         assert!(text.contains("Start a new restore session."));
+    }
+
+    #[test]
+    fn lost_restore_connection_names_the_session_to_check() {
+        let text = ApiError::Network {
+            detail: "TypeError: Failed to fetch".into(),
+        }
+        .explain(&restore());
+        assert!(text.contains("may still be running"));
+        assert!(text.contains("1f0e6a52-7c3d-4c1e-9a57-3c2b8d4e0a01"));
+        assert!(text.contains("what you typed is kept"));
+    }
+
+    #[test]
+    fn unreadable_restore_result_says_the_restore_ran() {
+        let error = ApiError::Malformed {
+            status: 200,
+            detail: "expected value at line 1 column 1".into(),
+        };
+        let text = error.explain(&restore());
+        assert!(text.contains("The restore has run"));
+        assert!(text.contains("1f0e6a52-7c3d-4c1e-9a57-3c2b8d4e0a01"));
+        let browse = error.explain(&Operation::ListOrganizations);
+        assert!(browse.contains("supported VB365 REST API version"));
     }
 
     #[test]

@@ -27,3 +27,4 @@ pub mod bulk;
 pub mod export;
 pub mod point_in_time;
 pub mod search;
+pub mod zero_on_free;

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use serde::{Serialize, Serializer};
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 /// A secret value kept only in memory. `Debug` prints `***`, there is no `Display`, and the
 /// buffer is overwritten with zeros when the value is dropped.
@@ -70,6 +70,11 @@ impl fmt::Debug for SecretBytes {
     }
 }
 
+/// Overwrites a string that held a secret with zeros and leaves it empty.
+pub fn wipe(value: &mut String) {
+    value.zeroize();
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,6 +89,13 @@ mod tests {
     fn bytes_debug_hides_content() {
         let bytes = SecretBytes::new(vec![0x41, 0x42]);
         assert_eq!(format!("{bytes:?}"), "*** (2 bytes)");
+    }
+
+    #[test]
+    fn wipe_empties_the_string() {
+        let mut typed = String::from("M365-Demo-1");
+        wipe(&mut typed);
+        assert!(typed.is_empty());
     }
 
     #[test]

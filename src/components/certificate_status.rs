@@ -14,30 +14,37 @@ use crate::state::RestoreForm;
 const CHECK_DELAY: Duration = Duration::from_millis(300);
 
 /// Re-checks the certificate whenever the file or the password changes, after a pause.
+///
+/// Each change schedules a check that runs only if no later change came. The scheduled
+/// callbacks read the password when they run rather than holding a copy: a cancelled
+/// browser timer never drops its callback, so a copy held there would stay in memory.
 pub fn watch_certificate(form: RestoreForm) {
-    let pending = StoredValue::new_local(None::<TimeoutHandle>);
+    let generation = StoredValue::new(0_u64);
     Effect::new(move |_| {
-        let password = form.certificate_password.get();
+        form.certificate_password.track();
         let has_file = form.certificate.with(Option::is_some);
-        if let Some(timer) = pending.get_value() {
-            timer.clear();
-        }
+        generation.update_value(|latest| *latest += 1);
         if !has_file {
             form.certificate_check.set(None);
             return;
         }
-        let timer = set_timeout_with_handle(
+        let scheduled = generation.get_value();
+        set_timeout(
             move || {
+                if generation.try_get_value() != Some(scheduled) {
+                    return;
+                }
                 let now_secs = (now_ms() / 1000.0) as i64;
-                let check = form.certificate.with_untracked(|file| {
-                    file.as_ref()
-                        .map(|file| check_certificate(file.pfx.expose(), &password, now_secs))
+                let check = form.certificate_password.with_untracked(|password| {
+                    form.certificate.with_untracked(|file| {
+                        file.as_ref()
+                            .map(|file| check_certificate(file.pfx.expose(), password, now_secs))
+                    })
                 });
                 form.certificate_check.set(check);
             },
             CHECK_DELAY,
         );
-        pending.set_value(timer.ok());
     });
 }
 

@@ -29,6 +29,11 @@ pub fn UserPasswordFields() -> impl IntoView {
             input_type="password"
             autocomplete="off"
         />
+        <Show when=move || form.secrets_used.get() && form.user_password.with(String::is_empty)>
+            <p class="notice info" id="password-used" role="status">
+                "The password was cleared from this page after the last restore used it. Type it again for the next restore."
+            </p>
+        </Show>
     }
 }
 
@@ -46,6 +51,11 @@ pub fn CertificateFields() -> impl IntoView {
             hint="The application (client) ID of the Entra ID app registration that holds the certificate."
         />
         <CertificatePicker />
+        <Show when=move || form.secrets_used.get() && form.certificate.with(Option::is_none)>
+            <p class="notice info" id="certificate-used" role="status">
+                "The certificate and its password were cleared from this page after the last restore used them. Pick the file and type its password again for the next restore."
+            </p>
+        </Show>
         <TextField
             id="certificate-password"
             label="Certificate password"
@@ -64,5 +74,23 @@ pub fn CertificateFields() -> impl IntoView {
             show_error=form.submitted
             hint="The Exchange account that acts for the application, such as restore@contoso.onmicrosoft.com."
         />
+    }
+}
+
+/// Empties every credential field and drops the secrets, for an administrator who is done
+/// or hands the screen over.
+#[component]
+pub fn ClearCredentialsButton(#[prop(into)] disabled: Signal<bool>) -> impl IntoView {
+    let form = expect_context::<RestoreForm>();
+    view! {
+        <button
+            type="button"
+            class="secondary"
+            id="clear-credentials"
+            prop:disabled=move || disabled.get()
+            on:click=move |_| form.clear_credentials()
+        >
+            "Clear credentials"
+        </button>
     }
 }

@@ -10,7 +10,9 @@ use restore_core::time::format_duration;
 
 use crate::client::ApiClient;
 use crate::clock::now_ms;
-use crate::components::credential_fields::{CertificateFields, UserPasswordFields};
+use crate::components::credential_fields::{
+    CertificateFields, ClearCredentialsButton, UserPasswordFields,
+};
 use crate::components::device_code::DeviceCodeFields;
 use crate::components::field::{guid, TextField};
 use crate::state::{RestoreEnd, RestoreForm, RestoreRecord, Restores, RunningRestore};
@@ -37,7 +39,7 @@ pub fn RestoreFormView() -> impl IntoView {
         match form.validate(now_ms()) {
             Ok(request) => {
                 error.set(None);
-                start_restore(client.get_value(), restores, request, error);
+                start_restore(client.get_value(), form, restores, request, error);
             }
             Err(_) => error.set(Some(
                 "Correct the fields marked below, then press Restore again.".into(),
@@ -84,6 +86,7 @@ pub fn RestoreFormView() -> impl IntoView {
                 >
                     {move || if running() { "Restoring…" } else { "Restore mailbox" }}
                 </button>
+                <ClearCredentialsButton disabled=Signal::derive(running) />
                 <p id="restore-status" class="status" aria-live="polite">
                     {move || {
                         restores
@@ -135,10 +138,12 @@ pub fn CredentialKindChoice(disabled: Signal<bool>) -> impl IntoView {
     }
 }
 
-/// Sends the restore and records how it ended. The form is left as it is, so the next
-/// mailbox can be restored with the same credentials.
+/// Sends the restore and records how it ended. Once the server has taken the request
+/// in, the passwords and certificate are dropped; the other fields stay for the next
+/// restore.
 fn start_restore(
     client: ApiClient,
+    form: RestoreForm,
     restores: Restores,
     request: RestoreRequest,
     error: RwSignal<Option<String>>,
@@ -164,6 +169,12 @@ fn start_restore(
         let result = client.restore_mailbox(&request).await;
         drop(request);
         drop(lock);
+        if result
+            .as_ref()
+            .map_or_else(ApiError::request_taken_in, |_| true)
+        {
+            form.forget_used_secrets();
+        }
 
         let end = match result {
             Ok(RestoreResponse::Finished(statistics)) => RestoreEnd::Finished(statistics),

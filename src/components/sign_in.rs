@@ -4,7 +4,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use restore_core::error::{ApiError, Operation};
-use restore_core::secret::Secret;
+use restore_core::secret::{wipe, Secret};
 use restore_core::time::format_duration;
 
 use crate::client::ApiClient;
@@ -64,7 +64,7 @@ pub fn SignIn() -> impl IntoView {
             let client = client.get_value();
             match client.sign_in(&name, &secret).await {
                 Ok(signed_in_as) => {
-                    password.set(String::new());
+                    password.update(wipe);
                     auth.signed_in(signed_in_as);
                 }
                 Err(failure) => {

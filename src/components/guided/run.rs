@@ -9,10 +9,12 @@ use restore_core::time::format_duration;
 use wasm_bindgen::JsCast;
 
 use crate::client::ApiClient;
-use crate::components::credential_fields::{CertificateFields, UserPasswordFields};
+use crate::components::credential_fields::{
+    CertificateFields, ClearCredentialsButton, UserPasswordFields,
+};
 use crate::components::device_code::DeviceCodeFields;
 use crate::components::restore_form::CredentialKindChoice;
-use crate::guided::{continue_run, start_run, Guided};
+use crate::guided::{continue_run, credentials_ready, start_run, Guided};
 use crate::state::RestoreForm;
 
 #[component]
@@ -25,6 +27,9 @@ pub fn RunStep() -> impl IntoView {
 
     let start = move |_| {
         form.submitted.set(true);
+        if !credentials_ready(form) {
+            return;
+        }
         let count = selected();
         // Restoring to the original location merges into live mailboxes: a large selection
         // made with "Select all shown" deserves a second look.
@@ -77,6 +82,7 @@ pub fn RunStep() -> impl IntoView {
                 <Show when=active>
                     <button type="button" class="secondary" on:click=cancel>"Cancel after this mailbox"</button>
                 </Show>
+                <ClearCredentialsButton disabled=Signal::derive(active) />
                 <Show when=move || !active() && guided.run.with(|run| run.as_ref().is_some_and(|run| !run.is_complete()))>
                     <button type="button" class="secondary" on:click=resume>"Continue"</button>
                 </Show>
@@ -93,7 +99,19 @@ fn RunResults() -> impl IntoView {
     let form = expect_context::<RestoreForm>();
     let now = expect_context::<ReadSignal<f64>>();
 
+    // Set when a retry was refused because the credentials are incomplete, typically
+    // because the last run used and dropped the password or certificate.
+    let needs_credentials = RwSignal::new(false);
+    let ready = move || {
+        let ready = credentials_ready(form);
+        needs_credentials.set(!ready);
+        ready
+    };
+
     let retry = move |id| {
+        if !ready() {
+            return;
+        }
         guided.run.update(|run| {
             if let Some(run) = run.as_mut() {
                 run.retry(id);
@@ -102,6 +120,9 @@ fn RunResults() -> impl IntoView {
         continue_run(client.get_value(), guided, form);
     };
     let retry_failed = move |_| {
+        if !ready() {
+            return;
+        }
         guided.run.update(|run| {
             if let Some(run) = run.as_mut() {
                 run.retry_failed();
@@ -231,6 +252,11 @@ fn RunResults() -> impl IntoView {
                         <tbody>{entries.into_iter().map(row).collect_view()}</tbody>
                     </table>
                 </div>
+                <Show when=move || needs_credentials.get()>
+                    <p class="notice error" role="alert" id="retry-needs-credentials">
+                        "Complete the credentials above before retrying. Passwords and certificates are cleared from the page once a run has used them."
+                    </p>
+                </Show>
                 <div class="actions">
                     {(failed_count > 0).then(|| view! {
                         <button type="button" class="secondary" on:click=retry_failed prop:disabled=move || guided.run_active.get()>
