@@ -139,6 +139,18 @@ describe('guided restore', () => {
     assert.equal(state.state, 'Stopped');
   });
 
+  test('Enter in password starts run', async () => {
+    await openFabrikam();
+    await page.getByRole('button', { name: /^Use session/ }).first().click();
+    await waitForAllMailboxes();
+    await searchAndCheck('adele.vance0@fabrikam');
+    await page.getByLabel('Microsoft 365 user name').fill(FABRIKAM_USER.user);
+    await page.getByLabel('Microsoft 365 password').fill(FABRIKAM_USER.password);
+    await page.getByLabel('Microsoft 365 password').press('Enter');
+    await page.locator('#run-totals').filter({ hasText: '1 of 1 done · 1 succeeded' }).waitFor();
+    assert.equal((await sim.restores()).length, 1);
+  });
+
   test('device code renewed during a run', async () => {
     await page.clock.install();
     await openFabrikam();

@@ -1,5 +1,6 @@
 //! Step 4: credentials entered once, a run over the selected mailboxes, and its results.
 
+use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use restore_core::bulk::{BulkEntry, MailboxStatus};
 use restore_core::export::{chart_bars, export_csv, export_json, ChartBar, UTF8_BOM};
@@ -25,7 +26,12 @@ pub fn RunStep() -> impl IntoView {
     let active = move || guided.run_active.get();
     let selected = move || guided.selected.with(|s| s.len());
 
-    let start = move |_| {
+    // A form, so that Enter in a credential field starts the run as the button does.
+    let start = move |event: SubmitEvent| {
+        event.prevent_default();
+        if guided.run_active.get_untracked() || selected() == 0 {
+            return;
+        }
         form.submitted.set(true);
         if !credentials_ready(form) {
             return;
@@ -54,6 +60,7 @@ pub fn RunStep() -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="run-heading">
             <h2 id="run-heading">"4. Restore to the original location"</h2>
+            <form on:submit=start novalidate>
             <CredentialKindChoice disabled=Signal::derive(active) />
             <fieldset prop:disabled=active class="credentials">
                 {move || match form.kind.get() {
@@ -69,9 +76,8 @@ pub fn RunStep() -> impl IntoView {
             </Show>
             <div class="actions">
                 <button
-                    type="button"
+                    type="submit"
                     id="restore-selected"
-                    on:click=start
                     prop:disabled=move || active() || selected() == 0
                 >
                     {move || match selected() {
@@ -87,6 +93,7 @@ pub fn RunStep() -> impl IntoView {
                     <button type="button" class="secondary" on:click=resume>"Continue"</button>
                 </Show>
             </div>
+            </form>
             <RunResults />
         </section>
     }
