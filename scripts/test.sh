@@ -47,7 +47,21 @@ export APP_DIST_RESTORE="$PWD/target/dist-restore"
 
 step "end-to-end tests in Chromium against the simulator"
 cargo build -p vb365-simulator
+# The ten-minute restore through nginx mostly waits, so it runs beside the other tests, in
+# its own process group so that a failure of those stops it and its browser and servers.
+long_log="$PWD/target/long-restore.log"
+setsid node --test e2e/long-restore.mjs >"$long_log" 2>&1 &
+long_pid=$!
+trap 'kill -- -"$long_pid" 2>/dev/null || true' EXIT
 node --test --test-concurrency=1 e2e/
+
+step "end-to-end: a restore that runs ten minutes, through nginx"
+if ! wait "$long_pid"; then
+  cat "$long_log"
+  exit 1
+fi
+trap - EXIT
+grep -E '^# (probes|pass|fail)' "$long_log"
 
 step "benchmark in quick mode: checks that scripts/bench.sh still runs, ignores its timings"
 BENCH_APP_DIST="$PWD/dist" BENCH_SIMULATOR="$PWD/target/debug/vb365-simulator" scripts/bench.sh --quick
