@@ -518,6 +518,36 @@ describe('one restore per press', () => {
     // The page stays open; let the restore end so the next test starts from a quiet context.
     await page.locator('.record').first().waitFor();
   });
+
+  test('reload during restore names it', async () => {
+    await sim.faults({ restoreDelayMs: 3000 });
+    await openSignedIn();
+    await fillMailbox(page, CONTOSO_SESSION, mailbox(0));
+    await fillUserPassword(page);
+    await page.getByRole('button', { name: 'Restore mailbox' }).click();
+    await page.getByRole('button', { name: 'Restoring…' }).waitFor();
+    page.once('dialog', (dialog) => dialog.accept());
+    await page.reload();
+
+    const notice = page.locator('#interrupted-restore');
+    await notice.waitFor();
+    const text = await notice.textContent();
+    assert.match(text, new RegExp(`mailbox ${mailbox(0)}, started \\d+ s ago`));
+    assert.match(text, new RegExp(`Check restore session ${CONTOSO_SESSION}`));
+    // The note in sessionStorage contains IDs and a time, no credential.
+    const stored = await page.evaluate(() => JSON.stringify(Object.entries(sessionStorage)));
+    assert.ok(stored.includes(mailbox(0)));
+    assert.ok(!stored.includes(M365.password));
+    assert.ok(!stored.includes(M365.user));
+
+    await notice.getByRole('button', { name: 'Dismiss' }).click();
+    await notice.waitFor({ state: 'detached' });
+    assert.equal(await page.evaluate(() => sessionStorage.length), 0);
+    await page.reload();
+    await page.getByLabel('User name').waitFor();
+    assert.equal(await notice.count(), 0);
+    assert.equal((await sim.restores()).length, 1);
+  });
 });
 
 describe('secrets', () => {

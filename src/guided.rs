@@ -18,6 +18,7 @@ use restore_core::Uuid;
 
 use crate::client::ApiClient;
 use crate::clock::now_ms;
+use crate::in_flight::{clear_note, note_restore};
 use crate::state::RestoreForm;
 use crate::tab_lock::{mailbox_lock_name, try_lock, LockOutcome, ANOTHER_TAB};
 
@@ -427,7 +428,9 @@ pub fn continue_run(client: ApiClient, guided: Guided, form: RestoreForm) {
                     continue;
                 }
             };
+            note_restore(session_id, mailbox.id, Some(mailbox.name.clone()));
             let result = client.restore_mailbox(&request).await;
+            clear_note();
             drop(request);
             drop(lock);
             let now = now_ms();

@@ -9,6 +9,7 @@ pub mod client;
 pub mod clock;
 pub mod components;
 pub mod guided;
+pub mod in_flight;
 pub mod state;
 pub mod tab_lock;
 

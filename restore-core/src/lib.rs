@@ -13,6 +13,7 @@ pub mod credentials;
 pub mod error;
 pub mod form;
 pub mod ids;
+pub mod in_flight;
 pub mod location;
 pub mod model;
 pub mod outcome;

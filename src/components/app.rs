@@ -10,12 +10,13 @@ use restore_core::config::parse_config;
 use restore_core::error::{classify_failure, ApiError, Operation};
 
 use crate::client::ApiClient;
-use crate::clock::ticking_clock;
+use crate::clock::{now_ms, ticking_clock};
 use crate::components::guided::GuidedRestore;
 use crate::components::restore_form::RestoreFormView;
 use crate::components::results::Results;
 use crate::components::sign_in::SignIn;
 use crate::guided::{stop_session, Guided};
+use crate::in_flight::{clear_note, previous_note};
 use crate::state::{AuthState, RestoreForm, Restores};
 
 /// The two ways to name what to restore.
@@ -89,6 +90,8 @@ fn Workspace(endpoint: ApiEndpoint) -> impl IntoView {
     let guided = Guided::new();
     let now = ticking_clock();
     let mode = RwSignal::new(Mode::Guided);
+    // A restore that was in flight when this tab was last reloaded or left.
+    let interrupted = RwSignal::new(previous_note());
 
     provide_context(client);
     provide_context(auth);
@@ -148,6 +151,22 @@ fn Workspace(endpoint: ApiEndpoint) -> impl IntoView {
     };
 
     view! {
+        {move || interrupted.get().map(|note| {
+            let text = note.explain(now_ms());
+            // A restore started since then has its own note, which must stay.
+            let dismiss = move |_| {
+                if previous_note().as_ref() == Some(&note) {
+                    clear_note();
+                }
+                interrupted.set(None);
+            };
+            view! {
+                <div class="notice warning" role="alert" id="interrupted-restore">
+                    <p>{text}</p>
+                    <button type="button" class="secondary" on:click=dismiss>"Dismiss"</button>
+                </div>
+            }
+        })}
         <Show
             when=move || auth.user.with(Option::is_some)
             fallback=|| view! { <SignIn /> }

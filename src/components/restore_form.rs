@@ -15,6 +15,7 @@ use crate::components::credential_fields::{
 };
 use crate::components::device_code::DeviceCodeFields;
 use crate::components::field::{guid, TextField};
+use crate::in_flight::{clear_note, note_restore};
 use crate::state::{RestoreEnd, RestoreForm, RestoreRecord, Restores, RunningRestore};
 use crate::tab_lock::{mailbox_lock_name, try_lock, LockOutcome, ANOTHER_TAB};
 
@@ -166,7 +167,9 @@ fn start_restore(
                 return;
             }
         };
+        note_restore(request.session_id, request.mailbox_id, None);
         let result = client.restore_mailbox(&request).await;
+        clear_note();
         drop(request);
         drop(lock);
         if result
