@@ -57,6 +57,21 @@ function opensslThumbprint(certPem) {
 const verdict = () => page.locator('#certificate-password-verdict');
 
 describe('certificate check', () => {
+  test('chosen file named once, by keyboard', async () => {
+    const pfx = makePfx();
+    assert.equal(await page.locator('#certificate-file-selected').textContent(), 'No file chosen.');
+    await page.getByLabel('Entra application ID').focus();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'certificate-file');
+    const chooser = page.waitForEvent('filechooser');
+    await page.keyboard.press('Space');
+    await (await chooser).setFiles(pfx.path);
+
+    await page.getByText(`app.pfx · ${pfx.bytes.length} bytes`).waitFor();
+    assert.equal(await page.getByText('No file chosen').count(), 0);
+    assert.equal(await page.getByLabel('Certificate (PFX file)').count(), 1);
+  });
+
   test('right password shows the certificate', async () => {
     const pfx = makePfx();
     await dropFile('app.pfx', pfx.bytes);
@@ -78,7 +93,10 @@ describe('certificate check', () => {
     await page.getByLabel('Entra application ID').fill(APPLICATION_ID);
     await page.getByLabel('Certificate (PFX file)').setInputFiles(pfx.path);
     await page.getByLabel('Certificate password').fill('wrong');
-    await verdict().filter({ hasText: 'does not open' }).waitFor();
+    await page.locator('#certificate-problem').filter({ hasText: 'does not open' }).waitFor();
+    // The problem says it once; no separate verdict repeats it.
+    assert.equal(await verdict().count(), 0);
+    assert.equal(await page.getByText('does not open').count(), 1);
     assert.equal(await page.getByRole('button', { name: 'Restore mailbox' }).isDisabled(), true);
 
     await page.getByLabel('Certificate password').fill(pfx.password);

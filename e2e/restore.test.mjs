@@ -354,7 +354,10 @@ describe('restore with an application certificate', () => {
     await fillCertificate(page, pfx, { password: 'not-the-password' });
     await assert.doesNotReject(page.locator('#certificate-problem').filter({ hasText: 'Wrong certificate password.' }).waitFor());
     assert.equal(await page.getByRole('button', { name: 'Restore mailbox' }).isDisabled(), true);
-    assert.match(await page.locator('#restore-status').textContent(), /Wrong certificate password/);
+    assert.equal(
+      await page.locator('#restore-status').textContent(),
+      'Restore is blocked by the certificate check: Wrong certificate password.',
+    );
     assert.equal(await page.getByLabel('Certificate password').inputValue(), 'not-the-password');
     assert.equal(await page.getByLabel('Entra application ID').inputValue(), APPLICATION_ID);
     assert.equal((await sim.restores()).length, 0);

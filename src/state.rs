@@ -178,9 +178,14 @@ impl RestoreForm {
                 }
                 Some(_) => None,
             }),
-            CredentialKind::ApplicationCertificate => self
-                .certificate_check
-                .with(|check| check.as_ref().and_then(|check| check.problem.clone())),
+            CredentialKind::ApplicationCertificate => self.certificate_check.with(|check| {
+                check
+                    .as_ref()
+                    .and_then(|check| check.problem_summary())
+                    .map(|summary| {
+                        format!("Restore is blocked by the certificate check: {summary}")
+                    })
+            }),
             CredentialKind::UserPassword => None,
         }
     }

@@ -15,6 +15,28 @@ pub struct CertificateCheck {
     pub problem: Option<String>,
 }
 
+impl CertificateCheck {
+    /// Returns the first sentence of the problem, for the short status beside the restore
+    /// button; the full text is shown with the certificate.
+    pub fn problem_summary(&self) -> Option<&str> {
+        let problem = self.problem.as_deref()?;
+        Some(match problem.find(". ") {
+            Some(end) => &problem[..=end],
+            None => problem,
+        })
+    }
+
+    /// Whether the password verdict adds to the problem. A wrong password or a damaged
+    /// file is the problem itself, so its verdict would say the same thing twice.
+    pub fn shows_password_verdict(&self) -> bool {
+        self.problem.is_none()
+            || !matches!(
+                self.password,
+                PasswordCheck::Wrong | PasswordCheck::Malformed(_)
+            )
+    }
+}
+
 /// Checks the password against the file's integrity MAC, then reads its contents.
 /// `now_unix_secs` decides whether the certificates have expired.
 pub fn check_certificate(pfx: &[u8], password: &str, now_unix_secs: i64) -> CertificateCheck {
@@ -53,5 +75,51 @@ pub fn check_certificate(pfx: &[u8], password: &str, now_unix_secs: i64) -> Cert
         details,
         warnings: notes,
         problem,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(password: PasswordCheck, problem: Option<&str>) -> CertificateCheck {
+        CertificateCheck {
+            password,
+            details: None,
+            warnings: Vec::new(),
+            problem: problem.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn summary_is_first_sentence() {
+        let summary = check(
+            PasswordCheck::Wrong,
+            Some("Wrong certificate password. The password does not open this PFX file."),
+        );
+        assert_eq!(
+            summary.problem_summary(),
+            Some("Wrong certificate password.")
+        );
+    }
+
+    #[test]
+    fn summary_of_one_sentence_is_whole() {
+        let one = check(PasswordCheck::Wrong, Some("No private key"));
+        assert_eq!(one.problem_summary(), Some("No private key"));
+        assert_eq!(check(PasswordCheck::NoMac, None).problem_summary(), None);
+    }
+
+    #[test]
+    fn wrong_password_verdict_not_repeated() {
+        assert!(!check(PasswordCheck::Wrong, Some("Wrong.")).shows_password_verdict());
+        let damaged = check(PasswordCheck::Malformed("x".into()), Some("Damaged."));
+        assert!(!damaged.shows_password_verdict());
+    }
+
+    #[test]
+    fn other_verdicts_shown() {
+        assert!(check(PasswordCheck::Wrong, None).shows_password_verdict());
+        assert!(check(PasswordCheck::NoMac, Some("No private key.")).shows_password_verdict());
     }
 }

@@ -73,31 +73,39 @@ pub fn CertificatePicker() -> impl IntoView {
             on:drop=on_drop
         >
             <label for="certificate-file">"Certificate (PFX file)"</label>
-            <input
-                id="certificate-file"
-                type="file"
-                accept=".pfx,.p12,application/x-pkcs12"
-                on:change=on_change
-                aria-describedby="certificate-file-hint certificate-file-error"
-            />
+            // The browser's own file input would show "No file chosen" beside the chosen
+            // file, because its value is reset after each pick. It stays focusable but
+            // hidden, and a label styled as a button opens it.
+            <div class="file-choice">
+                <input
+                    id="certificate-file"
+                    type="file"
+                    accept=".pfx,.p12,application/x-pkcs12"
+                    on:change=on_change
+                    aria-describedby="certificate-file-hint certificate-file-selected certificate-file-error"
+                />
+                <label for="certificate-file" class="file-button" aria-hidden="true">"Choose file…"</label>
+                <span class="selected-file" id="certificate-file-selected" aria-live="polite">
+                    {move || {
+                        if reading.get() {
+                            "Reading…".to_string()
+                        } else {
+                            form.certificate.with(|file| match file {
+                                Some(file) => format!("{} · {} bytes. {}", file.name, file.size, file.note),
+                                None => "No file chosen.".to_string(),
+                            })
+                        }
+                    }}
+                </span>
+                <Show when=move || form.certificate.with(Option::is_some)>
+                    <button type="button" class="secondary" on:click=move |_| form.certificate.set(None)>
+                        "Remove file"
+                    </button>
+                </Show>
+            </div>
             <p class="hint" id="certificate-file-hint">
                 "Choose the file, or drop it here. It is read in this browser and sent only with the restore request."
             </p>
-            <p class="selected-file" aria-live="polite">
-                {move || {
-                    if reading.get() {
-                        Some("Reading…".to_string())
-                    } else {
-                        form.certificate
-                            .with(|file| file.as_ref().map(|file| format!("{} · {} bytes. {}", file.name, file.size, file.note)))
-                    }
-                }}
-            </p>
-            <Show when=move || form.certificate.with(Option::is_some)>
-                <button type="button" class="secondary" on:click=move |_| form.certificate.set(None)>
-                    "Remove file"
-                </button>
-            </Show>
             <p class="field-error" id="certificate-file-error" aria-live="polite">{message}</p>
         </div>
     }

@@ -63,10 +63,14 @@ fn CheckView(check: CertificateCheck) -> impl IntoView {
         PasswordCheck::Wrong | PasswordCheck::Malformed(_) => "error",
         PasswordCheck::NoMac | PasswordCheck::Unsupported(_) => "warning",
     };
-    let password_message = check.password.message();
+    let password_message = check
+        .shows_password_verdict()
+        .then(|| check.password.message());
     view! {
         <div class="certificate-check" id="certificate-check" aria-live="polite">
-            <p class=format!("verdict {password_class}") id="certificate-password-verdict">{password_message}</p>
+            {password_message.map(|message| view! {
+                <p class=format!("verdict {password_class}") id="certificate-password-verdict">{message}</p>
+            })}
             {check.problem.map(|problem| view! {
                 <p class="notice error" id="certificate-problem">{problem}</p>
             })}
