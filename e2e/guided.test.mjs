@@ -139,11 +139,23 @@ describe('guided restore', () => {
     assert.equal(state.state, 'Stopped');
   });
 
-  test('Enter in password starts run', async () => {
+  test('keyboard reaches each step', async () => {
     await openFabrikam();
     await page.getByRole('button', { name: /^Use session/ }).first().click();
+    // The focus follows to the step the button opened.
+    await page.waitForFunction(() => document.activeElement?.id === 'mailboxes-heading');
     await waitForAllMailboxes();
     await searchAndCheck('adele.vance0@fabrikam');
+
+    // "Skip to restore" passes the list's rows, and is out of sight until focused.
+    const skip = page.getByRole('button', { name: 'Skip to restore' });
+    assert.ok((await skip.boundingBox()).width <= 1);
+    await skip.focus();
+    assert.ok((await skip.boundingBox()).width > 1);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.activeElement?.id === 'run-heading');
+
+    // Enter in the password field starts the run, as the button does.
     await page.getByLabel('Microsoft 365 user name').fill(FABRIKAM_USER.user);
     await page.getByLabel('Microsoft 365 password').fill(FABRIKAM_USER.password);
     await page.getByLabel('Microsoft 365 password').press('Enter');

@@ -17,6 +17,8 @@ use restore_core::search::MailboxIndex;
 use restore_core::Uuid;
 
 use crate::client::ApiClient;
+use wasm_bindgen::JsCast;
+
 use crate::clock::now_ms;
 use crate::in_flight::{clear_note, note_restore};
 use crate::state::RestoreForm;
@@ -228,7 +230,10 @@ pub fn start_session(
     guided.error.set(None);
     spawn_local(async move {
         match client.explore(organization_id, &body).await {
-            Ok(session) => use_session(client, guided, form, session),
+            Ok(session) => {
+                use_session(client, guided, form, session);
+                focus_after_render(MAILBOXES_HEADING);
+            }
             Err(error) => guided
                 .error
                 .set(Some(error.explain(&Operation::StartSession))),
@@ -245,6 +250,25 @@ fn resume_session_by_id(client: ApiClient, guided: Guided, form: RestoreForm, se
                 "Restore session {session_id} from the page address has been stopped. Start a new one or pick another."
             ))),
             Err(error) => guided.error.set(Some(error.explain(&Operation::ListSessions))),
+        }
+    });
+}
+
+/// The id of the mailbox step's heading, which gets the focus once a session is chosen.
+pub const MAILBOXES_HEADING: &str = "mailboxes-heading";
+
+/// The id of the run step's heading, the target of "Skip to restore".
+pub const RUN_HEADING: &str = "run-heading";
+
+/// Moves the keyboard focus to the element with this id once the view has caught up, so
+/// that a keyboard user lands on the step that an action opened.
+pub fn focus_after_render(id: &'static str) {
+    request_animation_frame(move || {
+        let element = document()
+            .get_element_by_id(id)
+            .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(element) = element {
+            let _ = element.focus();
         }
     });
 }

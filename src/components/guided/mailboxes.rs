@@ -8,7 +8,9 @@ use restore_core::search::visible_window;
 use web_sys::HtmlElement;
 
 use crate::client::ApiClient;
-use crate::guided::{load_mailboxes, stop_session, Guided};
+use crate::guided::{
+    focus_after_render, load_mailboxes, stop_session, Guided, MAILBOXES_HEADING, RUN_HEADING,
+};
 
 /// Height of one row of the list, in CSS pixels; the stylesheet uses the same value.
 const ROW_PX: f64 = 44.0;
@@ -66,7 +68,7 @@ pub fn MailboxStep() -> impl IntoView {
 
     view! {
         <section class="panel" aria-labelledby="mailboxes-heading">
-            <h2 id="mailboxes-heading">"3. Mailboxes"</h2>
+            <h2 id=MAILBOXES_HEADING tabindex="-1">"3. Mailboxes"</h2>
             <div class="session-bar">
                 <span class="meta">{session_label}</span>
                 <button
@@ -168,6 +170,10 @@ fn MailboxSearch(matches: Memo<Vec<usize>>) -> impl IntoView {
             </button>
             <button type="button" class="secondary" on:click=clear prop:disabled=move || guided.run_active.get()>
                 "Clear selection"
+            </button>
+            // Shown only when focused: lets a keyboard user pass the list's rows.
+            <button type="button" class="secondary skip" on:click=move |_| focus_after_render(RUN_HEADING)>
+                "Skip to restore"
             </button>
         </div>
     }

@@ -15,7 +15,7 @@ use crate::components::credential_fields::{
 };
 use crate::components::device_code::DeviceCodeFields;
 use crate::components::restore_form::CredentialKindChoice;
-use crate::guided::{continue_run, credentials_ready, start_run, Guided};
+use crate::guided::{continue_run, credentials_ready, start_run, Guided, RUN_HEADING};
 use crate::state::RestoreForm;
 
 #[component]
@@ -59,7 +59,7 @@ pub fn RunStep() -> impl IntoView {
 
     view! {
         <section class="panel" aria-labelledby="run-heading">
-            <h2 id="run-heading">"4. Restore to the original location"</h2>
+            <h2 id=RUN_HEADING tabindex="-1">"4. Restore to the original location"</h2>
             <form on:submit=start novalidate>
             <CredentialKindChoice disabled=Signal::derive(active) />
             <fieldset prop:disabled=active class="credentials">

@@ -9,7 +9,7 @@ use restore_core::point_in_time::{
 use super::organizations::timezone_offset_minutes;
 use crate::client::ApiClient;
 use crate::clock::now_ms;
-use crate::guided::{use_session, Guided};
+use crate::guided::{focus_after_render, use_session, Guided, MAILBOXES_HEADING};
 use crate::state::RestoreForm;
 
 #[component]
@@ -82,7 +82,10 @@ pub fn SessionStep() -> impl IntoView {
             format!("{} · cannot be used", session.state)
         };
         let result = session.result.clone();
-        let choose = move |_| use_session(client.get_value(), guided, form, session.clone());
+        let choose = move |_| {
+            use_session(client.get_value(), guided, form, session.clone());
+            focus_after_render(MAILBOXES_HEADING);
+        };
         view! {
             <li class="choice-row" class:stopped=!working>
                 <div>
