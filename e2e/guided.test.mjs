@@ -130,6 +130,8 @@ describe('guided restore', () => {
     assert.match(lines[1], /^Adele Vance,adele\.vance0@fabrikam\.onmicrosoft\.com,/);
     assert.match(lines[1], /succeeded/);
     assert.match(lines[3], /partial/);
+    const sessionInAddress = new URL(page.url()).searchParams.get('session');
+    for (const line of lines.slice(1)) assert.ok(line.endsWith(`,"Fabrikam, Inc.",${sessionInAddress}`), line);
     assert.doesNotMatch(readFileSync(file, 'utf8'), new RegExp(FABRIKAM_USER.password));
 
     const sessionId = new URL(page.url()).searchParams.get('session');

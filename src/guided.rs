@@ -10,6 +10,7 @@ use leptos::task::spawn_local;
 use restore_core::browse::{Mailbox, Organization, PageCursor, RestoreSession};
 use restore_core::bulk::BulkRun;
 use restore_core::error::{ApiError, Operation};
+use restore_core::export::RunOrigin;
 use restore_core::form::CredentialKind;
 use restore_core::location::{format_location, parse_location, PageLocation};
 use restore_core::model::{IssuedDeviceCode, RestoreResponse};
@@ -64,6 +65,8 @@ pub struct Guided {
     pub query: RwSignal<String>,
     pub selected: RwSignal<HashSet<Uuid>>,
     pub run: RwSignal<Option<BulkRun>>,
+    /// The organization and session of `run`, written into its exports.
+    pub run_origin: StoredValue<Option<RunOrigin>>,
     pub run_active: RwSignal<bool>,
     /// A run waits here after a new device code was requested, until the user continues.
     pub waiting_for_device_code: RwSignal<bool>,
@@ -92,6 +95,7 @@ impl Guided {
             query: RwSignal::new(String::new()),
             selected: RwSignal::new(HashSet::new()),
             run: RwSignal::new(None),
+            run_origin: StoredValue::new(None),
             run_active: RwSignal::new(false),
             waiting_for_device_code: RwSignal::new(false),
             error: RwSignal::new(None),
@@ -389,9 +393,20 @@ pub fn start_run(client: ApiClient, guided: Guided, form: RestoreForm) {
                 .collect()
         })
     });
+    let Some(session_id) = guided.session.with_untracked(|s| s.as_ref().map(|s| s.id)) else {
+        return;
+    };
     if selection.is_empty() {
         return;
     }
+    let organization = guided
+        .organization
+        .with_untracked(|org| org.as_ref().map(|org| org.name.clone()))
+        .unwrap_or_default();
+    guided.run_origin.set_value(Some(RunOrigin {
+        organization,
+        restore_session_id: session_id,
+    }));
     guided.run.set(Some(BulkRun::new(selection)));
     guided.run_took_secrets.set_value(false);
     continue_run(client, guided, form);

@@ -11,7 +11,7 @@ use crate::bulk::{BulkEntry, MailboxStatus};
 use crate::outcome::Verdict;
 
 /// The CSV header, in column order.
-pub const CSV_HEADER: [&str; 15] = [
+pub const CSV_HEADER: [&str; 17] = [
     "Mailbox name",
     "Email",
     "Mailbox ID",
@@ -27,6 +27,8 @@ pub const CSV_HEADER: [&str; 15] = [
     "Cannot-continue error",
     "Error",
     "Duration (s)",
+    "Organization",
+    "Restore session ID",
 ];
 
 /// The UTF-8 byte order mark. [`export_csv`] does not write it, but Excel reads a CSV file
@@ -36,6 +38,14 @@ pub const UTF8_BOM: &str = "\u{FEFF}";
 
 /// The separator of the warnings and exceptions lists inside one CSV field.
 const LIST_SEPARATOR: &str = "; ";
+
+/// Where a run's mailboxes were restored from, written on every row so that a file read
+/// later, or several files put together, still say which backup they concern.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunOrigin {
+    pub organization: String,
+    pub restore_session_id: Uuid,
+}
 
 /// One mailbox of the export. It is also the JSON object, with camelCase names.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -59,10 +69,12 @@ struct ExportRow {
     error: Option<String>,
     /// Rounded to a tenth of a second.
     duration_seconds: Option<f64>,
+    organization: String,
+    restore_session_id: Uuid,
 }
 
 impl ExportRow {
-    fn new(entry: &BulkEntry) -> Self {
+    fn new(origin: &RunOrigin, entry: &BulkEntry) -> Self {
         let stats = entry.statistics();
         let error = match &entry.status {
             MailboxStatus::Failed(message) => Some(message.clone()),
@@ -86,10 +98,12 @@ impl ExportRow {
             duration_seconds: entry
                 .duration_secs()
                 .map(|secs| (secs * 10.0).round() / 10.0),
+            organization: origin.organization.clone(),
+            restore_session_id: origin.restore_session_id,
         }
     }
 
-    fn csv_fields(&self) -> [String; 15] {
+    fn csv_fields(&self) -> [String; 17] {
         let count = |value: Option<i64>| value.map(|n| n.to_string()).unwrap_or_default();
         [
             text_field(&self.mailbox_name),
@@ -109,6 +123,8 @@ impl ExportRow {
             self.duration_seconds
                 .map(|secs| format!("{secs:.1}"))
                 .unwrap_or_default(),
+            text_field(&self.organization),
+            self.restore_session_id.to_string(),
         ]
     }
 }
@@ -129,19 +145,22 @@ pub fn verdict_name(verdict: Verdict) -> &'static str {
 ///
 /// Text that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab
 /// or carriage return) gets a leading `'`, as OWASP advises against CSV injection.
-pub fn export_csv(entries: &[BulkEntry]) -> String {
+pub fn export_csv(origin: &RunOrigin, entries: &[BulkEntry]) -> String {
     let mut csv = String::new();
     push_record(&mut csv, CSV_HEADER.iter().map(|name| name.to_string()));
     for entry in entries {
-        push_record(&mut csv, ExportRow::new(entry).csv_fields());
+        push_record(&mut csv, ExportRow::new(origin, entry).csv_fields());
     }
     csv
 }
 
 /// Writes the entries as a JSON array of objects with camelCase keys. A value that does
 /// not apply (the counts of a failed call, the error of a finished one) is `null`.
-pub fn export_json(entries: &[BulkEntry]) -> String {
-    let rows: Vec<ExportRow> = entries.iter().map(ExportRow::new).collect();
+pub fn export_json(origin: &RunOrigin, entries: &[BulkEntry]) -> String {
+    let rows: Vec<ExportRow> = entries
+        .iter()
+        .map(|entry| ExportRow::new(origin, entry))
+        .collect();
     serde_json::to_string_pretty(&rows).expect("export rows contain only plain data")
 }
 
@@ -267,18 +286,25 @@ mod tests {
         })
     }
 
+    fn origin() -> RunOrigin {
+        RunOrigin {
+            organization: "Contoso".into(),
+            restore_session_id: Uuid::from_u128(0xabc),
+        }
+    }
+
     fn csv_lines(csv: &str) -> Vec<&str> {
         csv.split_terminator("\r\n").collect()
     }
 
     #[test]
     fn csv_header_row() {
-        let csv = export_csv(&[]);
+        let csv = export_csv(&origin(), &[]);
         assert_eq!(
             csv,
             "Mailbox name,Email,Mailbox ID,Status,Verdict,Created items,Merged items,\
              Skipped items,Failed items,Failed folders,Warnings,Exceptions,\
-             Cannot-continue error,Error,Duration (s)\r\n"
+             Cannot-continue error,Error,Duration (s),Organization,Restore session ID\r\n"
         );
     }
 
@@ -298,11 +324,12 @@ mod tests {
             mailbox(1, "Adele Vance", "adelev@contoso.com"),
             MailboxStatus::Finished(stats),
         )];
-        let csv = export_csv(&entries);
+        let csv = export_csv(&origin(), &entries);
         assert_eq!(
             csv_lines(&csv)[1],
             "Adele Vance,adelev@contoso.com,00000000-0000-0000-0000-000000000001,Finished,\
-             partial,10,2,4,1,1,w1; w2,failed to restore item,,,42.5"
+             partial,10,2,4,1,1,w1; w2,failed to restore item,,,42.5,Contoso,\
+             00000000-0000-0000-0000-000000000abc"
         );
     }
 
@@ -312,11 +339,12 @@ mod tests {
             mailbox(2, "Bruno", "bruno@contoso.com"),
             MailboxStatus::Failed("HTTP 500: Restore session has expired.".into()),
         )];
-        let csv = export_csv(&entries);
+        let csv = export_csv(&origin(), &entries);
         assert_eq!(
             csv_lines(&csv)[1],
             "Bruno,bruno@contoso.com,00000000-0000-0000-0000-000000000002,Failed,,,,,,,,,,\
-             HTTP 500: Restore session has expired.,42.5"
+             HTTP 500: Restore session has expired.,42.5,Contoso,\
+             00000000-0000-0000-0000-000000000abc"
         );
     }
 
@@ -326,7 +354,7 @@ mod tests {
             mailbox(3, "Vance, Adele", "a@contoso.com"),
             finished(0, 0, 0, 0),
         )];
-        assert!(csv_lines(&export_csv(&entries))[1].starts_with("\"Vance, Adele\",a@"));
+        assert!(csv_lines(&export_csv(&origin(), &entries))[1].starts_with("\"Vance, Adele\",a@"));
     }
 
     #[test]
@@ -335,7 +363,8 @@ mod tests {
             mailbox(4, "Adele \"AV\" Vance", "a@contoso.com"),
             finished(0, 0, 0, 0),
         )];
-        assert!(csv_lines(&export_csv(&entries))[1].starts_with("\"Adele \"\"AV\"\" Vance\","));
+        assert!(csv_lines(&export_csv(&origin(), &entries))[1]
+            .starts_with("\"Adele \"\"AV\"\" Vance\","));
     }
 
     #[test]
@@ -344,7 +373,7 @@ mod tests {
             mailbox(5, "Line\nBreak", "a@contoso.com"),
             finished(0, 0, 0, 0),
         )];
-        assert!(export_csv(&entries).contains("\r\n\"Line\nBreak\",a@contoso.com,"));
+        assert!(export_csv(&origin(), &entries).contains("\r\n\"Line\nBreak\",a@contoso.com,"));
     }
 
     #[test]
@@ -353,7 +382,7 @@ mod tests {
             mailbox(6, "=cmd|' /C calc'!A0", "a@contoso.com"),
             finished(0, 0, 0, 0),
         )];
-        assert!(csv_lines(&export_csv(&entries))[1].starts_with("'=cmd|' /C calc'!A0,"));
+        assert!(csv_lines(&export_csv(&origin(), &entries))[1].starts_with("'=cmd|' /C calc'!A0,"));
     }
 
     #[test]
@@ -364,7 +393,7 @@ mod tests {
                 mailbox(7, &name, "a@contoso.com"),
                 finished(0, 0, 0, 0),
             )];
-            let csv = export_csv(&entries);
+            let csv = export_csv(&origin(), &entries);
             assert!(
                 csv_lines(&csv)[1].starts_with(&format!("'{name},")),
                 "{trigger:?}: {csv}"
@@ -378,7 +407,7 @@ mod tests {
             mailbox(8, "\r=1+1", "a@contoso.com"),
             finished(0, 0, 0, 0),
         )];
-        assert!(export_csv(&entries).contains("\r\n\"'\r=1+1\",a@contoso.com,"));
+        assert!(export_csv(&origin(), &entries).contains("\r\n\"'\r=1+1\",a@contoso.com,"));
     }
 
     #[test]
@@ -387,7 +416,7 @@ mod tests {
             mailbox(9, "Chiara", "c@contoso.com"),
             MailboxStatus::Failed("-1 items, call =HYPERLINK()".into()),
         )];
-        assert!(export_csv(&entries).contains(",\"'-1 items, call =HYPERLINK()\","));
+        assert!(export_csv(&origin(), &entries).contains(",\"'-1 items, call =HYPERLINK()\","));
     }
 
     #[test]
@@ -396,7 +425,8 @@ mod tests {
             mailbox(10, "田中 太郎", "tanaka@contoso.jp"),
             finished(1, 0, 0, 0),
         )];
-        assert!(csv_lines(&export_csv(&entries))[1].starts_with("田中 太郎,tanaka@contoso.jp,"));
+        assert!(csv_lines(&export_csv(&origin(), &entries))[1]
+            .starts_with("田中 太郎,tanaka@contoso.jp,"));
     }
 
     #[test]
@@ -408,8 +438,9 @@ mod tests {
             ended_at_ms: None,
         };
         assert_eq!(
-            csv_lines(&export_csv(&[pending]))[1],
-            "Dora,dora@contoso.com,00000000-0000-0000-0000-00000000000b,Pending,,,,,,,,,,,"
+            csv_lines(&export_csv(&origin(), &[pending]))[1],
+            "Dora,dora@contoso.com,00000000-0000-0000-0000-00000000000b,Pending,,,,,,,,,,,,\
+             Contoso,00000000-0000-0000-0000-000000000abc"
         );
     }
 
@@ -425,7 +456,8 @@ mod tests {
             mailbox(12, "Zoë \"Z\", Çelik", "zoe@contoso.com"),
             MailboxStatus::Finished(stats),
         )];
-        let json: serde_json::Value = serde_json::from_str(&export_json(&entries)).unwrap();
+        let json: serde_json::Value =
+            serde_json::from_str(&export_json(&origin(), &entries)).unwrap();
         let row = &json[0];
         assert_eq!(row["mailboxName"], "Zoë \"Z\", Çelik");
         assert_eq!(row["mailboxId"], "00000000-0000-0000-0000-00000000000c");
@@ -444,15 +476,39 @@ mod tests {
             mailbox(13, "Bruno", "bruno@contoso.com"),
             MailboxStatus::Failed("HTTP 504".into()),
         )];
-        let json: serde_json::Value = serde_json::from_str(&export_json(&entries)).unwrap();
+        let json: serde_json::Value =
+            serde_json::from_str(&export_json(&origin(), &entries)).unwrap();
         assert_eq!(json[0]["error"], "HTTP 504");
         assert_eq!(json[0]["verdict"], serde_json::Value::Null);
         assert_eq!(json[0]["createdItems"], serde_json::Value::Null);
     }
 
     #[test]
+    fn origin_on_every_row() {
+        let entries = [
+            entry(mailbox(1, "A", "a@contoso.com"), finished(1, 0, 0, 0)),
+            entry(mailbox(2, "B", "b@contoso.com"), finished(0, 1, 0, 0)),
+        ];
+        let json: serde_json::Value =
+            serde_json::from_str(&export_json(&origin(), &entries)).unwrap();
+        for row in json.as_array().unwrap() {
+            assert_eq!(row["organization"], "Contoso");
+            assert_eq!(
+                row["restoreSessionId"],
+                "00000000-0000-0000-0000-000000000abc"
+            );
+        }
+        let formula = RunOrigin {
+            organization: "=HYPERLINK(\"x\")".into(),
+            restore_session_id: Uuid::from_u128(1),
+        };
+        let csv = export_csv(&formula, &entries);
+        assert!(csv_lines(&csv)[1].contains(",\"'=HYPERLINK(\"\"x\"\")\","));
+    }
+
+    #[test]
     fn json_empty_array() {
-        assert_eq!(export_json(&[]), "[]");
+        assert_eq!(export_json(&origin(), &[]), "[]");
     }
 
     #[test]
@@ -460,8 +516,8 @@ mod tests {
         let mut run = BulkRun::new([mailbox(14, "Adele", "a@contoso.com")]);
         let next = run.start_next(0.0).unwrap();
         run.finish(next.id, RestoreStatistics::default(), 2_000.0);
-        let csv = export_csv(run.entries());
-        assert!(csv_lines(&csv)[1].ends_with(",Finished,succeeded,0,0,0,0,0,,,,,2.0"));
+        let csv = export_csv(&origin(), run.entries());
+        assert!(csv_lines(&csv)[1].contains(",Finished,succeeded,0,0,0,0,0,,,,,2.0,Contoso,"));
     }
 
     #[test]

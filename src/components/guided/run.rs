@@ -139,18 +139,24 @@ fn RunResults() -> impl IntoView {
     };
     let download_csv = move |_| {
         // The byte-order mark makes Excel read the file as UTF-8.
+        let Some(origin) = guided.run_origin.get_value() else {
+            return;
+        };
         let text = guided.run.with(|run| {
             run.as_ref()
-                .map(|run| format!("{UTF8_BOM}{}", export_csv(run.entries())))
+                .map(|run| format!("{UTF8_BOM}{}", export_csv(&origin, run.entries())))
         });
         if let Some(text) = text {
             download("restore-results.csv", "text/csv;charset=utf-8", &text);
         }
     };
     let download_json = move |_| {
+        let Some(origin) = guided.run_origin.get_value() else {
+            return;
+        };
         let text = guided
             .run
-            .with(|run| run.as_ref().map(|run| export_json(run.entries())));
+            .with(|run| run.as_ref().map(|run| export_json(&origin, run.entries())));
         if let Some(text) = text {
             download("restore-results.json", "application/json", &text);
         }
