@@ -10,6 +10,7 @@ pub mod certificate_module;
 pub mod client;
 pub mod clock;
 pub mod components;
+pub mod fetch;
 pub mod guided;
 pub mod state;
 pub mod tab_lock;
