@@ -10,6 +10,7 @@ pub mod certificate;
 pub mod certificate_check;
 pub mod config;
 pub mod credentials;
+pub mod decimal;
 pub mod error;
 pub mod form;
 pub mod ids;
