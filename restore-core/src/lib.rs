@@ -14,6 +14,7 @@ pub mod decimal;
 pub mod error;
 pub mod form;
 pub mod ids;
+pub mod json;
 pub mod location;
 pub mod model;
 pub mod outcome;
