@@ -63,6 +63,12 @@ if (weight) {
     `Budget 120 KB (${bytes(BUDGET_BYTES)} bytes) brotli in total: ${verdict(total.brotli <= BUDGET_BYTES)} ` +
     `(${(total.brotli / 1024).toFixed(1)} KB).`,
   );
+  for (const file of weight.later ?? []) {
+    lines.push(
+      `Loaded only when a certificate file is picked, so not in the total: ${file.name}, ` +
+      `${bytes(file.raw)} raw, ${bytes(file.brotli)} brotli.`,
+    );
+  }
   const share = read('pfx-share.json');
   if (share) {
     lines.push(
@@ -77,7 +83,7 @@ if (weight) {
       weight.pfxUsedByApp
         ? 'The app at this tree references `restore_core::pfx`.'
         : 'No file under `src/` references `restore_core::pfx`, so the PKCS#12 module is not ' +
-          'linked into the .wasm and takes no share of it.',
+          "linked into the app's .wasm and takes no share of it.",
     );
   }
   lines.push('');

@@ -1,32 +1,36 @@
 // Sizes of the files a browser downloads on the first load of a release build: raw,
 // `gzip -9` and `brotli -q 11` bytes each, measured with the gzip and brotli commands.
 // The list is index.html, the scripts, the .wasm and the styles it references, and
-// config.json, which the app fetches at start-up.
+// config.json, which the app fetches at start-up. `later` lists the certificate check's
+// module, which the app loads only when a certificate file is picked.
 // Usage: node bench/weight.mjs DIST_DIR  (prints JSON)
 import { execFileSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const dist = process.argv[2];
 if (!dist) throw new Error('usage: node bench/weight.mjs DIST_DIR');
 
 const html = readFileSync(join(dist, 'index.html'), 'utf8');
+// Paths in index.html start with the public URL from <base href>, such as / or /restore/.
+const publicUrl = html.match(/<base href="([^"]*)"/)?.[1] ?? '/';
 const referenced = new Set(['index.html', 'config.json']);
 for (const match of html.matchAll(/(?:src|href)="([^"]+)"/g)) {
-  const name = match[1].replace(/^\.?\//, '').replace(/^.*\//, '');
-  if (/\.(js|wasm|css)$/.test(name)) referenced.add(name);
+  const path = match[1].startsWith(publicUrl) ? match[1].slice(publicUrl.length) : match[1];
+  if (/\.(js|wasm|css)$/.test(path)) referenced.add(path.replace(/^\.?\//, ''));
 }
 // The wasm-bindgen script loads the .wasm beside it, which index.html may only preload.
 for (const name of [...referenced]) {
-  if (name.endsWith('.js') && !name.startsWith('boot-')) {
-    referenced.add(name.replace(/\.js$/, '_bg.wasm'));
-  }
+  const wasm = name.replace(/\.js$/, '_bg.wasm');
+  if (name.endsWith('.js') && existsSync(join(dist, wasm))) referenced.add(wasm);
 }
+const later = ['certificate-check.js', 'certificate-check_bg.wasm'].filter((name) =>
+  existsSync(join(dist, name)));
 
 const compressedSize = (command, args, file) =>
   execFileSync(command, [...args, file], { maxBuffer: 64 * 1024 * 1024 }).length;
 
-const files = [...referenced].map((name) => {
+const sizes = (name) => {
   const path = join(dist, name);
   return {
     name,
@@ -34,6 +38,6 @@ const files = [...referenced].map((name) => {
     gzip: compressedSize('gzip', ['-9', '-c'], path),
     brotli: compressedSize('brotli', ['-q', '11', '-c'], path),
   };
-});
-files.sort((a, b) => b.brotli - a.brotli);
-process.stdout.write(`${JSON.stringify({ files })}\n`);
+};
+const files = [...referenced].map(sizes).sort((a, b) => b.brotli - a.brotli);
+process.stdout.write(`${JSON.stringify({ files, later: later.map(sizes) })}\n`);

@@ -332,6 +332,21 @@ describe('sub-path /restore/', () => {
     assert.deepEqual(consoleErrors(), []);
   });
 
+  test('certificate check loads under sub-path', async () => {
+    const pfx = makePfx();
+    const module = page.waitForResponse((response) =>
+      new URL(response.url()).pathname === '/restore/certificate-check_bg.wasm');
+    await openSignedIn(subPath.url);
+    await fillMailbox(page, CONTOSO_SESSION, mailbox(0));
+    await fillCertificate(page, pfx);
+    assert.equal((await module).status(), 200);
+    await page.locator('#certificate-password-verdict')
+      .filter({ hasText: 'The password opens this PFX file.' }).waitFor();
+    assert.deepEqual(await cspViolations(), []);
+    assert.deepEqual(consoleErrors(), []);
+    assert.deepEqual(watch.pageErrors, []);
+  });
+
   test('app route under sub-path loads', async () => {
     const missing = [];
     page.on('response', (response) => { if (response.status() >= 400) missing.push(new URL(response.url()).pathname); });
@@ -359,7 +374,7 @@ describe('sub-path /restore/', () => {
   });
 
   test('hashed asset cached under sub-path', async () => {
-    const wasm = readdirSync(DIST_RESTORE).find((name) => name.endsWith('_bg.wasm'));
+    const wasm = readdirSync(DIST_RESTORE).find((name) => HASHED.test(name) && name.endsWith('_bg.wasm'));
     const response = await get(`${subPath.origin}/restore/${wasm}`, { 'Accept-Encoding': 'br' });
     assert.equal(response.status, 200);
     assert.equal(response.headers['content-type'], 'application/wasm');

@@ -383,25 +383,47 @@ export async function watchWasmMemory(page) {
 }
 
 /**
- * Names the needles found anywhere in the app's wasm memory, freed blocks included. Each
- * needle is a string, searched as UTF-8, or a Buffer of raw bytes.
+ * Names the needles found anywhere in the wasm memory of the app and, once loaded, of its
+ * certificate module, freed blocks included. Each needle is a string, searched as UTF-8,
+ * or a Buffer of raw bytes.
  */
 export async function foundInWasmMemory(page, needles) {
   const encoded = Object.entries(needles).map(([name, needle]) => [
     name, Buffer.from(needle).toString('base64'),
   ]);
-  return page.evaluate((entries) => {
-    const memory = window.__appMemory;
-    if (!memory) throw new Error('the wasm memory was not captured; call watchWasmMemory first');
+  return page.evaluate(async (entries) => {
+    const memories = [window.__appMemory];
+    if (!memories[0]) throw new Error('the wasm memory was not captured; call watchWasmMemory first');
+    // A module is loaded once per URL, so this import returns the one the app loaded, and
+    // its start function returns the running instance's exports.
+    const moduleUrl = new URL('certificate-check.js', document.baseURI).href;
+    if (performance.getEntriesByName(moduleUrl).length > 0) {
+      const certificateModule = await import(moduleUrl);
+      memories.push((await certificateModule.default()).memory);
+    }
     // One character per byte, so `includes` finds byte sequences.
     const asText = (bytes) => Array.from(bytes, (b) => String.fromCharCode(b)).join('');
-    const haystack = new Uint8Array(memory.buffer);
-    let text = '';
-    for (let start = 0; start < haystack.length; start += 1 << 16) {
-      text += String.fromCharCode.apply(null, haystack.subarray(start, start + (1 << 16)));
-    }
+    const texts = memories.map((memory) => {
+      const haystack = new Uint8Array(memory.buffer);
+      let text = '';
+      for (let start = 0; start < haystack.length; start += 1 << 16) {
+        text += String.fromCharCode.apply(null, haystack.subarray(start, start + (1 << 16)));
+      }
+      return text;
+    });
     return entries
-      .filter(([, base64]) => text.includes(asText(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)))))
+      .filter(([, base64]) => {
+        const needle = asText(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
+        return texts.some((text) => text.includes(needle));
+      })
       .map(([name]) => name);
   }, encoded);
+}
+
+/** Whether the page has loaded its certificate module. */
+export function certificateModuleLoaded(page) {
+  return page.evaluate(() => {
+    const moduleUrl = new URL('certificate-check.js', document.baseURI).href;
+    return performance.getEntriesByName(moduleUrl).length > 0;
+  });
 }

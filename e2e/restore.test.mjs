@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import {
   ADMIN, APPLICATION_ID, CONTOSO_SESSION, IMPERSONATION, M365,
-  fillCertificate, fillMailbox, foundInWasmMemory, fillUserPassword, launchBrowser, makePfx, openRestoreById,
+  certificateModuleLoaded, fillCertificate, fillMailbox, foundInWasmMemory, fillUserPassword, launchBrowser, makePfx, openRestoreById,
   shownCounts, signIn, simulatorClient, startSimulator, watchWasmMemory, writeTempFile,
 } from './harness.mjs';
 
@@ -192,6 +192,7 @@ describe('secrets after a restore', () => {
     await fillCertificate(page, pfx, { password: '' });
     await page.getByLabel('Certificate password').pressSequentially(pfx.password);
     await page.locator('.certificate-check').filter({ hasText: 'CN=restore-e2e' }).waitFor();
+    assert.ok(await certificateModuleLoaded(page), 'the search covers the certificate module too');
     assert.deepEqual(await foundInWasmMemory(page, secrets), Object.keys(secrets));
 
     await restoreAndWait();

@@ -110,10 +110,11 @@ if [ "$pfx_used" = true ] && command -v twiggy > /dev/null && [ -z "${BENCH_APP_
   node bench/pfx-share.mjs "$work/twiggy.csv" > "$results/pfx-share.json"
 fi
 
-# Prints the .wasm sizes of a dist dir as JSON with the given label.
+# Prints the sizes of the app's .wasm in a dist dir as JSON with the given label. The
+# certificate check's module (certificate-check_bg.wasm) is not part of it.
 wasm_sizes() {
   local label=$1 wasm
-  wasm=$(ls "$2"/*_bg.wasm)
+  wasm=$(ls "$2"/vb365-restore-*_bg.wasm)
   printf '{"label": "%s", "raw": %s, "gzip": %s, "brotli": %s}' "$label" \
     "$(stat -c %s "$wasm")" "$(gzip -9 -c "$wasm" | wc -c)" "$(brotli -q 11 -c "$wasm" | wc -c)"
 }

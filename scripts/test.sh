@@ -24,7 +24,7 @@ export RESTORE_TEST_PFX="$fixtures/app.pfx" RESTORE_TEST_PFX_BASE64="$fixtures/a
 
 step "clippy"
 cargo clippy -p restore-core -p vb365-simulator --all-targets -- -D warnings
-cargo clippy -p vb365-restore --target wasm32-unknown-unknown --all-targets -- -D warnings
+cargo clippy -p vb365-restore -p certificate-check --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 step "host tests: restore-core and the simulator"
 cargo test -p restore-core -p vb365-simulator

@@ -3,12 +3,29 @@
 use restore_core::certificate::{check_certificate_size, CertificateFile, CertificateFileError};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
+use zeroize::Zeroizing;
 
-/// Reads a picked or dropped file and encodes it as Base64. The size is checked before any
-/// byte is read, so an empty or oversized file is rejected at once.
+use crate::certificate_module::{self, Inspected};
+
+/// Reads a picked or dropped file, recognises it and encodes it as Base64. The recognition
+/// runs in the certificate module, which is loaded the first time this is called.
 pub async fn read_certificate(
     file: &web_sys::File,
 ) -> Result<CertificateFile, CertificateFileError> {
+    let name = file.name();
+    let bytes = read_file_bytes(file).await?;
+    match certificate_module::inspect(&name, &bytes).await {
+        Ok(Inspected::Accepted(certificate)) => Ok(certificate),
+        Ok(Inspected::Rejected(message)) => Err(CertificateFileError::Rejected { message }),
+        Err(detail) => Err(CertificateFileError::Unchecked { name, detail }),
+    }
+}
+
+/// Reads the bytes of a picked or dropped file. The size is checked before any byte is
+/// read, so an empty or oversized file is rejected at once. The bytes are zeroed on drop.
+pub async fn read_file_bytes(
+    file: &web_sys::File,
+) -> Result<Zeroizing<Vec<u8>>, CertificateFileError> {
     let name = file.name();
     // `File.size` is a whole number of bytes, carried in a JavaScript number.
     let size = file.size() as u64;
@@ -20,8 +37,7 @@ pub async fn read_certificate(
             detail: describe_js_error(&error),
         }
     })?;
-    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-    CertificateFile::from_bytes(&name, bytes)
+    Ok(Zeroizing::new(js_sys::Uint8Array::new(&buffer).to_vec()))
 }
 
 /// Returns the message of a JavaScript exception, or a generic text for other values.

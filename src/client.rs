@@ -9,7 +9,6 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use futures::lock::Mutex;
-use gloo_net::http::Request;
 use leptos::logging::warn;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -24,10 +23,11 @@ use restore_core::model::{DeviceCodeResponse, RestoreResponse, TokenResponse};
 use restore_core::secret::Secret;
 use restore_core::token::TokenSet;
 use restore_core::Uuid;
-use web_sys::RequestCache;
+use zeroize::Zeroizing;
 
 use crate::certificate_file::describe_js_error;
 use crate::clock::now_ms;
+use crate::fetch::fetch_text;
 use crate::state::AuthState;
 
 const FORM: &str = "application/x-www-form-urlencoded";
@@ -377,42 +377,27 @@ async fn send(
     body: Option<(&str, &str)>,
 ) -> Result<RawResponse, ApiError> {
     let path = url_path(url);
-    let network_error = |error: gloo_net::Error| {
-        warn!("{method} {path} failed: no response ({error})");
-        ApiError::Network {
-            detail: error.to_string(),
-        }
-    };
-
-    let mut builder = match method {
-        "POST" => Request::post(url),
-        _ => Request::get(url),
+    let authorization = bearer.map(|token| Zeroizing::new(format!("Bearer {}", token.expose())));
+    let mut headers = vec![("Accept", JSON)];
+    if let Some(value) = &authorization {
+        headers.push(("Authorization", value.as_str()));
     }
-    .header("Accept", JSON)
-    .cache(RequestCache::NoStore);
-    if let Some(token) = bearer {
-        builder = builder.header("Authorization", &format!("Bearer {}", token.expose()));
-    }
-    let request = match body {
-        Some((content_type, text)) => builder.header("Content-Type", content_type).body(text),
-        None => builder.build(),
-    }
-    .map_err(network_error)?;
+    let response = fetch_text(method, url, &headers, body)
+        .await
+        .map_err(|detail| {
+            warn!("{method} {path} failed: no response ({detail})");
+            ApiError::Network { detail }
+        })?;
 
-    let response = request.send().await.map_err(network_error)?;
-    let status = response.status();
-    let status_text = response.status_text();
-    let retry_after = response.headers().get("Retry-After");
-    let body = response.text().await.map_err(network_error)?;
-
+    let status = response.status;
     if !(200..300).contains(&status) {
         warn!("{method} {path} failed: HTTP {status}");
     }
     Ok(RawResponse {
         status,
-        status_text,
-        retry_after,
-        body,
+        status_text: response.status_text,
+        retry_after: response.retry_after,
+        body: response.body,
     })
 }
 

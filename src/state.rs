@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use restore_core::certificate::CertificateFile;
-use restore_core::certificate_check::CertificateCheck;
+use restore_core::certificate_check::CertificateReport;
 use restore_core::credentials::Credentials;
 use restore_core::form::{
     validate_credentials, validate_restore_form, CredentialKind, FieldError, RestoreFormInput,
@@ -13,6 +13,8 @@ use restore_core::form::{
 };
 use restore_core::model::{IssuedDeviceCode, RestoreStatistics};
 use restore_core::secret::wipe;
+
+use crate::certificate_module;
 
 /// Sign-in state of the VB365 administrator.
 #[derive(Clone, Copy)]
@@ -63,7 +65,7 @@ pub struct RestoreForm {
     pub certificate_password: RwSignal<String>,
     /// The browser's check of the certificate with the typed password, updated shortly
     /// after typing stops.
-    pub certificate_check: RwSignal<Option<CertificateCheck>>,
+    pub certificate_check: RwSignal<Option<CertificateReport>>,
     pub impersonation_account: RwSignal<String>,
     /// Set by the first press of Restore, after which every field shows its error.
     pub submitted: RwSignal<bool>,
@@ -115,17 +117,27 @@ impl RestoreForm {
         let application_id = self.application_id.get_untracked();
         let certificate_password = self.certificate_password.get_untracked();
         let impersonation_account = self.impersonation_account.get_untracked();
+        let kind = self.kind.get_untracked();
+        // The check runs again here, not taken from `certificate_check`, because that one
+        // lags the password field by the typing pause.
+        let certificate_check = certificate.as_ref().and_then(|file| {
+            (kind == CredentialKind::ApplicationCertificate).then(|| {
+                let now_secs = (now_ms / 1000.0) as i64;
+                certificate_module::check(file.pfx.expose(), &certificate_password, now_secs)
+            })
+        });
 
         validate(&RestoreFormInput {
             session_id: &session_id,
             mailbox_id: &mailbox_id,
-            kind: self.kind.get_untracked(),
+            kind,
             user_name: &user_name,
             user_password: &user_password,
             application_id: &application_id,
             device_code: device_code.as_ref(),
             certificate: certificate.as_ref(),
             certificate_password: &certificate_password,
+            certificate_check: certificate_check.as_ref(),
             impersonation_account: &impersonation_account,
             now_ms,
         })

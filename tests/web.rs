@@ -1,19 +1,31 @@
 //! Browser tests of the certificate path: a `File` goes through the File API read and the
 //! Base64 encoding in wasm, in headless Chromium.
 //!
+//! In the app, the recognition and the encoding (`CertificateFile::from_bytes`) run in the
+//! certificate module that the page loads with `import()`. The test runner serves no such
+//! module, so these tests call the same function in this wasm; the end-to-end tests cover
+//! the loading.
+//!
 //! `scripts/test.sh` makes the PFX with OpenSSL before building this test and sets
 //! `RESTORE_TEST_PFX` (the file) and `RESTORE_TEST_PFX_BASE64` (its Base64, also by
 //! OpenSSL), so the expected value does not come from the code under test.
 #![cfg(target_arch = "wasm32")]
 
-use restore_app::certificate_file::read_certificate;
-use restore_core::certificate::{CertificateFileError, MAX_CERTIFICATE_BYTES};
+use restore_app::certificate_file::read_file_bytes;
+use restore_core::certificate::{CertificateFile, CertificateFileError, MAX_CERTIFICATE_BYTES};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 const PFX: &[u8] = include_bytes!(env!("RESTORE_TEST_PFX"));
 const PFX_BASE64: &str = include_str!(env!("RESTORE_TEST_PFX_BASE64"));
+
+/// Reads a file as the app's `read_certificate` does, with the recognition in this wasm
+/// instead of the module.
+async fn read_certificate(file: &web_sys::File) -> Result<CertificateFile, CertificateFileError> {
+    let bytes = read_file_bytes(file).await?;
+    CertificateFile::from_bytes(&file.name(), bytes.to_vec())
+}
 
 fn file_from(bytes: &[u8], name: &str) -> web_sys::File {
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));

@@ -3,6 +3,7 @@
 //! The version prefix is a setting of [`ApiVersion`], never a literal in a path, because
 //! VB365 serves v6, v7 and v8 side by side and later releases drop the older ones.
 
+use serde::Serialize;
 use uuid::Uuid;
 
 use crate::secret::Secret;
@@ -140,7 +141,16 @@ impl ApiEndpoint {
 
 /// The JSON body of `restoreDeviceCode` (`RESTDeviceCodeRequestOptions`).
 pub fn device_code_body(application_id: Uuid) -> String {
-    serde_json::json!({ "targetApplicationId": application_id }).to_string()
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct DeviceCodeRequest {
+        target_application_id: Uuid,
+    }
+
+    serde_json::to_string(&DeviceCodeRequest {
+        target_application_id: application_id,
+    })
+    .expect("serializing a GUID cannot fail")
 }
 
 #[cfg(test)]

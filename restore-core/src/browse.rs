@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use uuid::Uuid;
 
 use crate::error::ApiError;
+use crate::json::{json_kind, JsonKind};
 use crate::point_in_time::UtcDateTime;
 
 /// The largest `limit` the API accepts for one page (10,000 in the v6, v7 and v8
@@ -185,15 +186,13 @@ impl std::error::Error for ParseError {}
 /// Parses the response of `GET /vN/Organizations`: a plain array on v6 and v7, or the v8
 /// paged object whose `results` contains the array.
 pub fn parse_organizations(body: &str) -> Result<Vec<Organization>, ParseError> {
-    let value = parse_json(body, "organizations")?;
-    match value {
-        serde_json::Value::Array(_) => from_value(value, "organizations"),
-        serde_json::Value::Object(_) => {
-            from_value::<Page<Organization>>(value, "organizations").map(|page| page.results)
-        }
+    let what = "organizations";
+    match kind_of(body, what)? {
+        JsonKind::Array => from_json(body, what),
+        JsonKind::Object => from_json::<Page<Organization>>(body, what).map(|page| page.results),
         other => Err(ParseError::new(format!(
             "expected a JSON array of organizations or a page object, found {}",
-            json_kind(&other)
+            other.describe()
         ))),
     }
 }
@@ -206,14 +205,15 @@ pub fn parse_sessions_page(body: &str) -> Result<Page<RestoreSession>, ParseErro
 /// Parses the response of `GET /vN/RestoreSessions/{id}` or of the explore call
 /// (`RESTRestoreSession`).
 pub fn parse_session(body: &str) -> Result<RestoreSession, ParseError> {
-    let value = parse_json(body, "a restore session")?;
-    if !value.is_object() {
+    let what = "a restore session";
+    let kind = kind_of(body, what)?;
+    if kind != JsonKind::Object {
         return Err(ParseError::new(format!(
             "expected a restore session object, found {}",
-            json_kind(&value)
+            kind.describe()
         )));
     }
-    from_value(value, "a restore session")
+    from_json(body, what)
 }
 
 /// Parses the response of `GET .../RestoreSessions/{id}/organization/mailboxes`
@@ -226,42 +226,31 @@ fn parse_page<T>(body: &str, what: &str) -> Result<Page<T>, ParseError>
 where
     T: for<'de> Deserialize<'de>,
 {
-    let value = parse_json(body, what)?;
+    let kind = kind_of(body, what)?;
     // serde would also fill the struct from an array, field by field.
-    if !value.is_object() {
+    if kind != JsonKind::Object {
         return Err(ParseError::new(format!(
             "expected a page object of {what}, found {}",
-            json_kind(&value)
+            kind.describe()
         )));
     }
-    from_value(value, what)
+    from_json(body, what)
 }
 
-fn parse_json(body: &str, what: &str) -> Result<serde_json::Value, ParseError> {
-    serde_json::from_str(body).map_err(|error| {
+fn kind_of(body: &str, what: &str) -> Result<JsonKind, ParseError> {
+    json_kind(body).map_err(|error| {
         ParseError::new(format!(
             "the response for {what} is not valid JSON: {error}"
         ))
     })
 }
 
-fn from_value<T>(value: serde_json::Value, what: &str) -> Result<T, ParseError>
+fn from_json<T>(body: &str, what: &str) -> Result<T, ParseError>
 where
     T: for<'de> Deserialize<'de>,
 {
-    serde_json::from_value(value)
+    serde_json::from_str(body)
         .map_err(|error| ParseError::new(format!("unexpected shape of {what}: {error}")))
-}
-
-fn json_kind(value: &serde_json::Value) -> &'static str {
-    match value {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "a boolean",
-        serde_json::Value::Number(_) => "a number",
-        serde_json::Value::String(_) => "a string",
-        serde_json::Value::Array(_) => "an array",
-        serde_json::Value::Object(_) => "an object",
-    }
 }
 
 fn parse_time(text: Option<&str>) -> Option<UtcDateTime> {

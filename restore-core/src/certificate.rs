@@ -27,6 +27,12 @@ pub enum CertificateFileError {
         name: String,
         detail: String,
     },
+    /// The certificate check could not run on the file, for example because its wasm
+    /// module failed to load.
+    Unchecked {
+        name: String,
+        detail: String,
+    },
     /// Not a PFX file, nor the Base64 text of one.
     Rejected {
         message: String,
@@ -48,6 +54,10 @@ impl fmt::Display for CertificateFileError {
             Self::Unreadable { name, detail } => write!(
                 f,
                 "\"{name}\" could not be read ({detail}). Pick the file again."
+            ),
+            Self::Unchecked { name, detail } => write!(
+                f,
+                "\"{name}\" could not be checked ({detail}). Reload the page and pick the file again."
             ),
             Self::Rejected { message } => f.write_str(message),
         }

@@ -126,7 +126,7 @@ fn parse_error_body(body: &str) -> Result<Option<String>, ()> {
     let parsed: ErrorBody = match serde_json::from_str(body) {
         Ok(parsed) => parsed,
         // JSON, but not an object of the expected fields (an array, a string).
-        Err(_) if serde_json::from_str::<serde_json::Value>(body).is_ok() => return Ok(None),
+        Err(_) if serde_json::from_str::<serde::de::IgnoredAny>(body).is_ok() => return Ok(None),
         Err(_) => return Err(()),
     };
 

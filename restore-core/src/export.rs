@@ -8,6 +8,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::bulk::{BulkEntry, MailboxStatus};
+use crate::decimal::format_fixed;
 use crate::outcome::Verdict;
 
 /// The CSV header, in column order.
@@ -121,7 +122,7 @@ impl ExportRow {
             text_field(self.cannot_continue_error.as_deref().unwrap_or_default()),
             text_field(self.error.as_deref().unwrap_or_default()),
             self.duration_seconds
-                .map(|secs| format!("{secs:.1}"))
+                .map(|secs| format_fixed(secs, 1))
                 .unwrap_or_default(),
             text_field(&self.organization),
             self.restore_session_id.to_string(),

@@ -7,7 +7,7 @@
 use uuid::Uuid;
 
 use crate::certificate::CertificateFile;
-use crate::certificate_check::check_certificate;
+use crate::certificate_check::CertificateReport;
 use crate::credentials::Credentials;
 use crate::ids::parse_guid;
 use crate::model::IssuedDeviceCode;
@@ -54,6 +54,9 @@ pub struct RestoreFormInput<'a> {
     pub device_code: Option<&'a IssuedDeviceCode>,
     pub certificate: Option<&'a CertificateFile>,
     pub certificate_password: &'a str,
+    /// The certificate check of `certificate` with `certificate_password`, made by
+    /// [`crate::certificate_check::check_certificate`]. A certificate without it is not sent.
+    pub certificate_check: Option<&'a CertificateReport>,
     pub impersonation_account: &'a str,
     /// Milliseconds since the Unix epoch, to tell whether the device code has expired.
     pub now_ms: f64,
@@ -186,7 +189,7 @@ pub fn validate_credentials(input: &RestoreFormInput<'_>) -> Result<Credentials,
             let certificate = collect_error(
                 &mut errors,
                 Field::Certificate,
-                validate_certificate(input.certificate, input.certificate_password, input.now_ms),
+                validate_certificate(input.certificate, input.certificate_check),
             );
             let impersonation_account = collect_error(
                 &mut errors,
@@ -210,16 +213,18 @@ pub fn validate_credentials(input: &RestoreFormInput<'_>) -> Result<Credentials,
     credentials.filter(|_| errors.is_empty()).ok_or(errors)
 }
 
-/// Requires a picked PFX file that the password opens and that has a private key.
+/// Requires a picked PFX file whose check found no problem: the password opens it and it
+/// has a private key.
 fn validate_certificate(
     certificate: Option<&CertificateFile>,
-    password: &str,
-    now_ms: f64,
+    check: Option<&CertificateReport>,
 ) -> Result<Secret, String> {
     let file = certificate.ok_or_else(|| "Pick the application's PFX file.".to_string())?;
-    let check = check_certificate(file.pfx.expose(), password, (now_ms / 1000.0) as i64);
-    match check.problem {
-        Some(problem) => Err(problem),
+    let check = check.ok_or_else(|| {
+        "The certificate has not been checked yet. Pick the PFX file again.".to_string()
+    })?;
+    match &check.problem {
+        Some(problem) => Err(problem.clone()),
         None => Ok(file.base64.clone()),
     }
 }
@@ -248,6 +253,7 @@ fn validate_device_code(code: Option<&IssuedDeviceCode>, now_ms: f64) -> Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::certificate_check::check_certificate;
     use crate::model::DeviceCodeResponse;
 
     const SESSION: &str = "1f0e6a52-7c3d-4c1e-9a57-3c2b8d4e0a01";
@@ -265,6 +271,7 @@ mod tests {
             device_code: None,
             certificate: None,
             certificate_password: "",
+            certificate_check: None,
             impersonation_account: "",
             now_ms: 1_000_000.0,
         }
@@ -415,14 +422,31 @@ mod tests {
     }
 
     #[test]
-    fn wrong_certificate_password_rejected() {
-        // The example in Veeam's documentation; its password is not published.
+    fn unchecked_certificate_rejected() {
         let text = include_str!("../tests/fixtures/veeam-example-certificate.b64");
         let file = CertificateFile::from_bytes("example.txt", text.as_bytes().to_vec()).unwrap();
         let form = RestoreFormInput {
             application_id: APP,
             certificate: Some(&file),
+            impersonation_account: "restore@contoso.com",
+            ..input(CredentialKind::ApplicationCertificate)
+        };
+        let errors = validate_restore_form(&form).unwrap_err();
+        assert_eq!(fields(&errors), vec![Field::Certificate]);
+        assert!(errors[0].message.contains("not been checked"));
+    }
+
+    #[test]
+    fn wrong_certificate_password_rejected() {
+        // The example in Veeam's documentation; its password is not published.
+        let text = include_str!("../tests/fixtures/veeam-example-certificate.b64");
+        let file = CertificateFile::from_bytes("example.txt", text.as_bytes().to_vec()).unwrap();
+        let check = check_certificate(file.pfx.expose(), "xxx", 0).report();
+        let form = RestoreFormInput {
+            application_id: APP,
+            certificate: Some(&file),
             certificate_password: "xxx",
+            certificate_check: Some(&check),
             impersonation_account: "restore@contoso.com",
             ..input(CredentialKind::ApplicationCertificate)
         };

@@ -2,7 +2,10 @@
 //! documents. Fields the client does not use are ignored, so new fields in later
 //! versions do not break parsing.
 
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Deserializer};
+
+use crate::json::{json_kind, JsonKind};
 
 /// `OAuthTokenResponse` from `POST /vN/token`.
 #[derive(Debug, Clone, Deserialize)]
@@ -87,19 +90,31 @@ impl RestoreResponse {
             session_id: String,
         }
 
-        let value: serde_json::Value = serde_json::from_str(body)?;
+        /// Presence of a `sessionId` member in the body, whatever its value.
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct SessionIdProbe {
+            #[serde(default, deserialize_with = "present")]
+            session_id: bool,
+        }
+
         // serde would also fill the struct from an array, field by field.
-        if !value.is_object() {
+        if json_kind(body)? != JsonKind::Object {
             return Err(serde::de::Error::custom("expected a JSON object"));
         }
-        if value.get("sessionId").is_some() {
-            let started: Started = serde_json::from_value(value)?;
+        if serde_json::from_str::<SessionIdProbe>(body)?.session_id {
+            let started: Started = serde_json::from_str(body)?;
             return Ok(Self::Started {
                 session_id: started.session_id,
             });
         }
-        serde_json::from_value(value).map(Self::Finished)
+        serde_json::from_str(body).map(Self::Finished)
     }
+}
+
+/// Reads any value and returns `true`, for a member whose presence is all that counts.
+fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    IgnoredAny::deserialize(deserializer).map(|_| true)
 }
 
 fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
@@ -184,6 +199,18 @@ mod tests {
         assert!(RestoreResponse::parse(r#"{"createdItemsCount":"many"}"#).is_err());
         assert!(RestoreResponse::parse("[1,2]").is_err());
         assert!(RestoreResponse::parse("<html>").is_err());
+    }
+
+    #[test]
+    fn null_session_id_is_error() {
+        // A sessionId member marks a v8 response whatever its value, so null is no statistics.
+        assert!(RestoreResponse::parse(r#"{"sessionId":null,"createdItemsCount":1}"#).is_err());
+    }
+
+    #[test]
+    fn array_body_named_in_error() {
+        let error = RestoreResponse::parse("[1,2]").unwrap_err();
+        assert_eq!(error.to_string(), "expected a JSON object");
     }
 
     #[test]

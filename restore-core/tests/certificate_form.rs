@@ -3,7 +3,7 @@
 mod pfx_support;
 
 use restore_core::certificate::CertificateFile;
-use restore_core::certificate_check::check_certificate;
+use restore_core::certificate_check::{check_certificate, CertificateReport, Severity};
 use restore_core::credentials::Credentials;
 use restore_core::form::{validate_restore_form, CredentialKind, Field, RestoreFormInput};
 use restore_core::pfx::PasswordCheck;
@@ -13,7 +13,11 @@ const APP: &str = "8d8e5ff1-4c38-4b7e-9b77-1c4d8c3f2a10";
 /// 2026-12-04T00:00:00Z, inside the validity of the corpus's current certificates.
 const NOW_MS: f64 = 1_796_342_400_000.0;
 
-fn form<'a>(file: &'a CertificateFile, password: &'a str) -> RestoreFormInput<'a> {
+fn form<'a>(
+    file: &'a CertificateFile,
+    password: &'a str,
+    check: &'a CertificateReport,
+) -> RestoreFormInput<'a> {
     RestoreFormInput {
         session_id: "1f0e6a52-7c3d-4c1e-9a57-3c2b8d4e0a01",
         mailbox_id: "9e9b7199-f547-467a-b580-9d283a75eaad",
@@ -24,6 +28,7 @@ fn form<'a>(file: &'a CertificateFile, password: &'a str) -> RestoreFormInput<'a
         device_code: None,
         certificate: Some(file),
         certificate_password: password,
+        certificate_check: Some(check),
         impersonation_account: "restore@contoso.com",
         now_ms: NOW_MS,
     }
@@ -33,10 +38,15 @@ fn pfx(name: &str) -> CertificateFile {
     CertificateFile::from_bytes(name, pfx_support::read(name)).expect("PFX accepted")
 }
 
+fn report(file: &CertificateFile, password: &str) -> CertificateReport {
+    check_certificate(file.pfx.expose(), password, (NOW_MS / 1000.0) as i64).report()
+}
+
 #[test]
 fn default_pfx_builds_request() {
     let file = pfx("default.pfx");
-    let request = validate_restore_form(&form(&file, pfx_support::PASSWORD)).unwrap();
+    let check = report(&file, pfx_support::PASSWORD);
+    let request = validate_restore_form(&form(&file, pfx_support::PASSWORD, &check)).unwrap();
     let Credentials::ApplicationCertificate {
         application_id,
         certificate_base64,
@@ -58,7 +68,8 @@ fn default_pfx_builds_request() {
 #[test]
 fn wrong_password_blocks_request() {
     let file = pfx("legacy.pfx");
-    let errors = validate_restore_form(&form(&file, "not-it")).unwrap_err();
+    let check = report(&file, "not-it");
+    let errors = validate_restore_form(&form(&file, "not-it", &check)).unwrap_err();
     assert_eq!(errors.len(), 1);
     assert_eq!(errors[0].field, Field::Certificate);
     assert!(errors[0].message.starts_with("Wrong certificate password."));
@@ -67,7 +78,8 @@ fn wrong_password_blocks_request() {
 #[test]
 fn keyless_pfx_blocks_request() {
     let file = pfx("nokeys.pfx");
-    let errors = validate_restore_form(&form(&file, pfx_support::PASSWORD)).unwrap_err();
+    let check = report(&file, pfx_support::PASSWORD);
+    let errors = validate_restore_form(&form(&file, pfx_support::PASSWORD, &check)).unwrap_err();
     assert_eq!(errors[0].field, Field::Certificate);
     assert!(errors[0].message.contains("no private key"));
 }
@@ -75,7 +87,8 @@ fn keyless_pfx_blocks_request() {
 #[test]
 fn empty_password_omits_field() {
     let file = pfx("empty-password.pfx");
-    let body = validate_restore_form(&form(&file, ""))
+    let check = report(&file, "");
+    let body = validate_restore_form(&form(&file, "", &check))
         .unwrap()
         .credentials
         .restore_body();
@@ -122,4 +135,65 @@ fn check_expired_certificate_warns() {
         .warnings
         .iter()
         .any(|warning| warning.contains("expired")));
+}
+
+#[test]
+fn report_lists_leaf_details() {
+    let file = pfx("default.pfx");
+    let check = report(&file, pfx_support::PASSWORD);
+    assert_eq!(check.password_severity, Severity::Ok);
+    assert_eq!(
+        check.password_message.as_deref(),
+        Some("The password opens this PFX file.")
+    );
+    assert_eq!(check.problem, None);
+    let details = check.details.expect("details");
+    let terms: Vec<&str> = details.iter().map(|(term, _)| term.as_str()).collect();
+    assert_eq!(
+        terms,
+        [
+            "Subject",
+            "Issuer",
+            "Serial number",
+            "Valid from",
+            "Valid until",
+            "SHA-1 thumbprint",
+            "Private key",
+            "Certificate encryption",
+            "Key encryption",
+            "Integrity check",
+        ]
+    );
+    let value = |term: &str| {
+        details
+            .iter()
+            .find(|(name, _)| name == term)
+            .map(|(_, value)| value.as_str())
+    };
+    assert_eq!(value("Private key"), Some("present"));
+    assert!(value("Certificate encryption")
+        .unwrap()
+        .contains("AES-256-CBC"));
+}
+
+#[test]
+fn report_of_wrong_password() {
+    let file = pfx("legacy.pfx");
+    let check = report(&file, "not-it");
+    assert_eq!(check.password_severity, Severity::Error);
+    assert_eq!(check.details, None);
+    assert!(check
+        .problem
+        .as_deref()
+        .unwrap()
+        .starts_with("Wrong certificate password."));
+}
+
+#[test]
+fn report_survives_json() {
+    let file = pfx("default.pfx");
+    let check = report(&file, pfx_support::PASSWORD);
+    let text = serde_json::to_string(&check).unwrap();
+    let parsed: CertificateReport = serde_json::from_str(&text).unwrap();
+    assert_eq!(parsed, check);
 }

@@ -1,6 +1,5 @@
 //! The page: loads config.json, then shows sign-in or the restore form.
 
-use gloo_net::http::Request;
 use leptos::ev;
 use leptos::logging::warn;
 use leptos::prelude::*;
@@ -15,6 +14,7 @@ use crate::components::guided::GuidedRestore;
 use crate::components::restore_form::RestoreFormView;
 use crate::components::results::Results;
 use crate::components::sign_in::SignIn;
+use crate::fetch::fetch_text;
 use crate::guided::{stop_session, Guided};
 use crate::in_flight::{clear_note, previous_note};
 use crate::state::{AuthState, RestoreForm, Restores};
@@ -57,27 +57,19 @@ async fn load_endpoint() -> Result<ApiEndpoint, String> {
         .origin()
         .map_err(|_| "The page's origin is not available.".to_string())?;
 
-    let response = Request::get("config.json")
-        .cache(web_sys::RequestCache::NoStore)
-        .send()
+    let response = fetch_text("GET", "config.json", &[], None)
         .await
-        .map_err(|error| {
-            ApiError::Network {
-                detail: error.to_string(),
-            }
-            .explain(&Operation::LoadConfig)
-        })?;
+        .map_err(|detail| ApiError::Network { detail }.explain(&Operation::LoadConfig))?;
 
-    if response.status() == 404 {
+    if response.status == 404 {
         warn!("config.json not found; calling the API on {origin}");
         return parse_config("{}", &origin);
     }
-    let body = response.text().await.map_err(|error| error.to_string())?;
-    if !response.ok() {
-        let error = classify_failure(response.status(), &response.status_text(), None, &body);
+    if !(200..300).contains(&response.status) {
+        let error = classify_failure(response.status, &response.status_text, None, &response.body);
         return Err(error.explain(&Operation::LoadConfig));
     }
-    parse_config(&body, &origin)
+    parse_config(&response.body, &origin)
 }
 
 /// The signed-in part of the page, with the state that must survive a new sign-in.

@@ -3,9 +3,9 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
-use restore_core::certificate_check::{check_certificate, CertificateCheck};
-use restore_core::pfx::{PasswordCheck, PfxDetails};
+use restore_core::certificate_check::CertificateReport;
 
+use crate::certificate_module;
 use crate::clock::now_ms;
 use crate::state::RestoreForm;
 
@@ -37,8 +37,9 @@ pub fn watch_certificate(form: RestoreForm) {
                 let now_secs = (now_ms() / 1000.0) as i64;
                 let check = form.certificate_password.with_untracked(|password| {
                     form.certificate.with_untracked(|file| {
-                        file.as_ref()
-                            .map(|file| check_certificate(file.pfx.expose(), password, now_secs))
+                        file.as_ref().map(|file| {
+                            certificate_module::check(file.pfx.expose(), password, now_secs)
+                        })
                     })
                 });
                 form.certificate_check.set(check);
@@ -57,94 +58,31 @@ pub fn CertificateStatus() -> impl IntoView {
 }
 
 #[component]
-fn CheckView(check: CertificateCheck) -> impl IntoView {
-    let password_class = match &check.password {
-        PasswordCheck::Correct { .. } => "ok",
-        PasswordCheck::Wrong | PasswordCheck::Malformed(_) => "error",
-        PasswordCheck::NoMac | PasswordCheck::Unsupported(_) => "warning",
-    };
-    let password_message = check
-        .shows_password_verdict()
-        .then(|| check.password.message());
+fn CheckView(check: CertificateReport) -> impl IntoView {
+    let password_class = check.password_severity.class();
     view! {
         <div class="certificate-check" id="certificate-check" aria-live="polite">
-            {password_message.map(|message| view! {
+            {check.password_message.map(|message| view! {
                 <p class=format!("verdict {password_class}") id="certificate-password-verdict">{message}</p>
             })}
             {check.problem.map(|problem| view! {
                 <p class="notice error" id="certificate-problem">{problem}</p>
             })}
-            {check.details.map(|details| view! { <DetailsView details /> })}
+            {check.details.map(|rows| view! {
+                <dl class="certificate-details">
+                    {rows.into_iter().map(|(term, value)| view! {
+                        <div>
+                            <dt>{term.clone()}</dt>
+                            <dd data-detail=term>{value}</dd>
+                        </div>
+                    }).collect_view()}
+                </dl>
+            })}
             {(!check.warnings.is_empty()).then(|| view! {
                 <ul class="certificate-warnings">
                     {check.warnings.into_iter().map(|warning| view! { <li>{warning}</li> }).collect_view()}
                 </ul>
             })}
         </div>
-    }
-}
-
-#[component]
-fn DetailsView(details: PfxDetails) -> impl IntoView {
-    let leaf = details
-        .leaf()
-        .cloned()
-        .or_else(|| details.certificates.first().cloned());
-    let others = details.certificates.len().saturating_sub(1);
-    let encryption = |value: Option<&restore_core::pfx::Encryption>| {
-        value
-            .map(ToString::to_string)
-            .unwrap_or_else(|| "none".to_string())
-    };
-    let rows = leaf.map(|leaf| {
-        vec![
-            ("Subject", leaf.subject),
-            ("Issuer", leaf.issuer),
-            ("Serial number", leaf.serial_hex),
-            ("Valid from", leaf.not_before),
-            ("Valid until", leaf.not_after),
-            ("SHA-1 thumbprint", leaf.thumbprint_sha1),
-        ]
-    });
-    let mut more = vec![
-        (
-            "Private key",
-            if details.has_private_key {
-                "present"
-            } else {
-                "missing"
-            }
-            .to_string(),
-        ),
-        (
-            "Certificate encryption",
-            encryption(details.certificate_encryption.as_ref()),
-        ),
-        (
-            "Key encryption",
-            encryption(details.key_encryption.as_ref()),
-        ),
-        (
-            "Integrity check",
-            details
-                .mac
-                .as_ref()
-                .map(ToString::to_string)
-                .unwrap_or_else(|| "none".into()),
-        ),
-    ];
-    if others > 0 {
-        more.push(("Chain", format!("{others} more certificate(s)")));
-    }
-
-    view! {
-        <dl class="certificate-details">
-            {rows.unwrap_or_default().into_iter().chain(more).map(|(term, value)| view! {
-                <div>
-                    <dt>{term}</dt>
-                    <dd data-detail=term>{value}</dd>
-                </div>
-            }).collect_view()}
-        </dl>
     }
 }

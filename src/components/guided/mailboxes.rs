@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use restore_core::browse::{mailboxes_loaded_text, Mailbox};
+use restore_core::decimal::format_fixed;
 use restore_core::error::Operation;
 use restore_core::search::visible_window;
 use web_sys::HtmlElement;
@@ -228,7 +229,7 @@ fn MailboxList(matches: Memo<Vec<usize>>) -> impl IntoView {
         };
         let checkbox_id = format!("mailbox-{id}");
         view! {
-            <div class="mailbox-row" role="listitem" style=format!("transform: translateY({}px)", position as f64 * ROW_PX)>
+            <div class="mailbox-row" role="listitem" style=format!("transform: translateY({}px)", format_fixed(position as f64 * ROW_PX, 0))>
                 <input
                     type="checkbox"
                     id=checkbox_id.clone()
@@ -256,7 +257,7 @@ fn MailboxList(matches: Memo<Vec<usize>>) -> impl IntoView {
                 scroll_top.set(f64::from(list.scroll_top()));
             }
         >
-            <div class="mailbox-list-inner" style=move || format!("height: {}px", matches.with(Vec::len) as f64 * ROW_PX)>
+            <div class="mailbox-list-inner" style=move || format!("height: {}px", format_fixed(matches.with(Vec::len) as f64 * ROW_PX, 0))>
                 <For each=visible key=|(position, mailbox)| (*position, mailbox.id) let((position, mailbox))>
                     {row(position, mailbox)}
                 </For>

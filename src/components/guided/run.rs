@@ -3,6 +3,7 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use restore_core::bulk::{BulkEntry, MailboxStatus};
+use restore_core::decimal::format_fixed;
 use restore_core::export::{chart_bars, export_csv, export_json, ChartBar, UTF8_BOM};
 use restore_core::form::CredentialKind;
 use restore_core::outcome::verdict;
@@ -284,6 +285,11 @@ fn RunResults() -> impl IntoView {
     }
 }
 
+/// Writes an SVG coordinate with two decimals, finer than a pixel at the chart's size.
+fn svg_number(value: f64) -> String {
+    format_fixed(value, 2)
+}
+
 /// Stacked bars of created, merged, skipped and failed items per mailbox.
 #[component]
 fn ResultsChart(bars: Vec<ChartBar>) -> impl IntoView {
@@ -308,8 +314,8 @@ fn ResultsChart(bars: Vec<ChartBar>) -> impl IntoView {
             let start = x;
             x += width;
             view! {
-                <rect class=format!("segment {class_name}") x=start.to_string() y=y.to_string()
-                    width=width.to_string() height=BAR_HEIGHT.to_string()></rect>
+                <rect class=format!("segment {class_name}") x=svg_number(start) y=svg_number(y)
+                    width=svg_number(width) height=svg_number(BAR_HEIGHT)></rect>
             }
         })
         .collect_view()
@@ -318,14 +324,14 @@ fn ResultsChart(bars: Vec<ChartBar>) -> impl IntoView {
     view! {
         <figure class="chart">
             <svg
-                viewBox=format!("0 0 {} {}", LABEL_WIDTH + BAR_WIDTH + 10.0, height)
+                viewBox=format!("0 0 {} {}", svg_number(LABEL_WIDTH + BAR_WIDTH + 10.0), svg_number(height))
                 role="img"
                 aria-label="Items per mailbox: created, merged, skipped and failed"
             >
                 {bars.iter().enumerate().map(|(row, bar)| {
                     let y = GAP + row as f64 * (BAR_HEIGHT + GAP) + BAR_HEIGHT * 0.75;
                     view! {
-                        <text x="0" y=y.to_string() class="chart-label">{truncate(&bar.label, 28)}</text>
+                        <text x="0" y=svg_number(y) class="chart-label">{truncate(&bar.label, 28)}</text>
                         {segments(bar, row)}
                     }
                 }).collect_view()}
