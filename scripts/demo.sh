@@ -67,15 +67,19 @@ INFO
 
 # The proxy in Trunk.toml forwards /v6/ to the simulator's default HTTPS port 4443. For another
 # port, trunk reads a copy of Trunk.toml with that port, because a second proxy on /v6/ given on
-# the command line would conflict with the first. The copy lives in $log_dir, so the build target
-# and dist dir are given as absolute paths.
+# the command line would conflict with the first. trunk starts cargo in the copy's dir, so the
+# copy lives under target/, where cargo still finds .cargo/config.toml and its rustflags. The
+# build target and dist dir are given as absolute paths, because trunk resolves relative ones
+# against the copy's dir.
 if [ "$sim_https" = 4443 ]; then
   trunk serve --port "$app_port"
 else
-  sed "s|https://127.0.0.1:4443/v6/|https://127.0.0.1:$sim_https/v6/|" Trunk.toml >"$log_dir/Trunk.toml"
-  if ! grep -q "https://127.0.0.1:$sim_https/v6/" "$log_dir/Trunk.toml"; then
+  trunk_config=target/demo/Trunk.toml
+  mkdir -p "$(dirname "$trunk_config")"
+  sed "s|https://127.0.0.1:4443/v6/|https://127.0.0.1:$sim_https/v6/|" Trunk.toml >"$trunk_config"
+  if ! grep -q "https://127.0.0.1:$sim_https/v6/" "$trunk_config"; then
     echo "Proxy backend https://127.0.0.1:4443/v6/ not found in Trunk.toml, so DEMO_SIMULATOR_HTTPS_PORT cannot apply. Update the sed command in scripts/demo.sh." >&2
     exit 1
   fi
-  trunk --config "$log_dir/Trunk.toml" serve "$PWD/index.html" --dist "$PWD/dist" --port "$app_port"
+  trunk --config "$trunk_config" serve "$PWD/index.html" --dist "$PWD/dist" --port "$app_port"
 fi
