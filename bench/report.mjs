@@ -183,8 +183,7 @@ if (setup || build) {
   lines.push('| step | seconds | note |', '|---|---:|---|');
   if (setup) {
     lines.push(`| scripts/setup.sh, everything installed | ${setup.warmSeconds.toFixed(1)} | measured |`);
-    lines.push('| cargo install trunk 0.21.14 | ~360 | from scripts/setup.sh, not re-measured |');
-    lines.push('| cargo install wasm-bindgen-cli | ~180 | from scripts/setup.sh, not re-measured |');
+    lines.push('| scripts/setup.sh on a new machine, installs included | – | not measured by this script: bench/setup-cost.sh measures it, see "Set-up cost on a new machine" below |');
   }
   if (build) {
     for (const step of build.steps) {
