@@ -3,7 +3,7 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 
@@ -324,6 +324,9 @@ export async function startNginx({
     TLS_CERT: tls?.cert ?? '',
     TLS_KEY: tls?.key ?? '',
     PROXY_TIMEOUT: proxyTimeout,
+    // Workers run as the user running the tests, so they can read a checkout wherever it
+    // is, even under a home directory that www-data cannot enter.
+    NGINX_USER: userInfo().username,
     NGINX,
   };
   try {

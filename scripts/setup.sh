@@ -22,6 +22,10 @@ install_debian_packages() {
   for package in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
   done
+  # restore-core's certificate tests make Java KeyStore PFX files with keytool.
+  if ! command -v keytool >/dev/null; then
+    missing+=(openjdk-17-jre-headless)
+  fi
   if [ "${#missing[@]}" -gt 0 ]; then
     log "installing Debian packages: ${missing[*]}"
     as_root apt-get update -qq
