@@ -128,6 +128,12 @@ if [ "$mode" = full ]; then
     short=$(git rev-parse --short "$commit")
     subject=$(printf '%s' "$feature" | sed 's/"/\\"/g')
     tree=$work/worktree-$short
+    # A commit's build does not change, so a dist from an earlier run is reused.
+    if ls "$work/dist-$short"/vb365-restore-*_bg.wasm >/dev/null 2>&1; then
+      log "commit $short ($subject): reusing $work/dist-$short"
+      history+=("$(wasm_sizes "commit $short: $subject" "$work/dist-$short")")
+      continue
+    fi
     log "release build of commit $short ($subject)"
     git worktree remove --force "$tree" 2>/dev/null || rm -rf "$tree"
     git worktree add --detach "$tree" "$commit" >&2

@@ -40,13 +40,13 @@ install_rust_tools() {
   fi
 
   if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
-    log "installing trunk $TRUNK_VERSION (about 6 minutes on 2 cores)"
+    log "installing trunk $TRUNK_VERSION (6 to 10 minutes on 2 cores)"
     cargo install trunk --version "$TRUNK_VERSION" --locked
   fi
 
   if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
     # Not --locked: the CLI's lock file names a webpki-roots release the registry lacks.
-    log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 3 minutes)"
+    log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (3 to 5 minutes)"
     cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
   fi
 }
