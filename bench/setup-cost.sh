@@ -365,9 +365,8 @@ for dir in dev sys; do
 done
 
 # The packages that a new machine has and that the project's scripts and tests call directly.
-# All of them are in bench/new-machine-debian-packages.txt. NOTE: scripts/setup.sh does not
-# install openjdk-17-jre-headless, whose keytool restore-core's tests call, so scripts/test.sh
-# fails on a Debian machine that lacks it.
+# All of them are in bench/new-machine-debian-packages.txt. openjdk-17-jre-headless brings the
+# keytool that restore-core's tests call, which setup.sh installs only where it is missing.
 base_packages=(build-essential git curl ca-certificates openssl libssl-dev pkg-config python3
   procps time xz-utils openjdk-17-jre-headless)
 image_packages=$(grep -v '^#' "$repo/bench/new-machine-debian-packages.txt")
@@ -437,9 +436,7 @@ if in_root rustup target list --installed | grep -qx wasm32-unknown-unknown; the
   in_root rustup target remove wasm32-unknown-unknown >> "$prepare_log" 2>&1
 fi
 
-# NOTE: the clones live under /work, as the project does on this machine. Under /root, which is
-# mode 700, nginx's worker process (user www-data) cannot read dist/, so the nginx tests in
-# scripts/test.sh fail.
+# The clones live under /work, as the project does on this machine.
 clones=/work
 log "two fresh clones of $repo at $(git -C "$repo" log -1 --format='%h %s') in $clones"
 mkdir -p "$rootfs$clones"
