@@ -14,7 +14,7 @@ sim_http=${DEMO_SIMULATOR_HTTP_PORT:-4080}
 sim_https=${DEMO_SIMULATOR_HTTPS_PORT:-4443}
 for port in $sim_http $sim_https $app_port; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    echo "Port $port on 127.0.0.1 is in use. Stop what listens there (an earlier demo?) and run this again." >&2
+    echo "Port $port on 127.0.0.1 is in use. Stop what listens there (an earlier demo?) and run this again, or choose other ports with DEMO_APP_PORT, DEMO_SIMULATOR_HTTP_PORT and DEMO_SIMULATOR_HTTPS_PORT." >&2
     exit 1
   fi
 done

@@ -31,7 +31,7 @@ pub fn UserPasswordFields() -> impl IntoView {
         />
         <Show when=move || form.secrets_used.get() && form.user_password.with(String::is_empty)>
             <p class="notice info" id="password-used" role="status">
-                "The password was cleared from this page after the last restore used it. Type it again for the next restore."
+                "The password was cleared from this page when the server answered the last restore request. Type it again for the next restore."
             </p>
         </Show>
     }
@@ -53,7 +53,7 @@ pub fn CertificateFields() -> impl IntoView {
         <CertificatePicker />
         <Show when=move || form.secrets_used.get() && form.certificate.with(Option::is_none)>
             <p class="notice info" id="certificate-used" role="status">
-                "The certificate and its password were cleared from this page after the last restore used them. Pick the file and type its password again for the next restore."
+                "The certificate and its password were cleared from this page when the server answered the last restore request. Pick the file and type its password again for the next restore."
             </p>
         </Show>
         <TextField
