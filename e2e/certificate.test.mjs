@@ -94,7 +94,7 @@ describe('certificate check', () => {
     await page.getByLabel('Certificate (PFX file)').setInputFiles(pfx.path);
     await page.getByLabel('Certificate password').fill('wrong');
     await page.locator('#certificate-problem').filter({ hasText: 'does not open' }).waitFor();
-    // The problem says it once; no separate verdict repeats it.
+    // The problem states it once, and no separate verdict repeats it.
     assert.equal(await verdict().count(), 0);
     assert.equal(await page.getByText('does not open').count(), 1);
     assert.equal(await page.getByRole('button', { name: 'Restore mailbox' }).isDisabled(), true);

@@ -105,7 +105,7 @@ describe('guided restore', () => {
     assert.equal(await page.locator('.chart rect').count() > 0, true);
     assert.equal((await sim.restores()).length, 3);
 
-    // The run used the password, so it was dropped; a retry asks for it first.
+    // The run used the password, so it was dropped. A retry requests it first.
     assert.equal(await page.getByLabel('Microsoft 365 password').inputValue(), '');
     assert.equal(await page.getByLabel('Microsoft 365 user name').inputValue(), FABRIKAM_USER.user);
     await page.getByRole('button', { name: 'Retry Adele Vance' }).click();

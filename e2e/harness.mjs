@@ -423,7 +423,7 @@ export async function foundInWasmMemory(page, needles) {
   }, encoded);
 }
 
-/** Whether the page has loaded its certificate module. */
+/** Returns whether the page has loaded its certificate module. */
 export function certificateModuleLoaded(page) {
   return page.evaluate(() => {
     const moduleUrl = new URL('certificate-check.js', document.baseURI).href;

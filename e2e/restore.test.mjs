@@ -506,13 +506,18 @@ describe('one restore per press', () => {
     assert.equal(await page.getByRole('button', { name: 'Restoring…' }).isDisabled(), true);
   });
 
-  test('closing during restore asks to confirm', async () => {
+  /** Starts a restore of mailbox 0 that the simulator holds for 3 s. */
+  async function startSlowRestore() {
     await sim.faults({ restoreDelayMs: 3000 });
     await openSignedIn();
     await fillMailbox(page, CONTOSO_SESSION, mailbox(0));
     await fillUserPassword(page);
     await page.getByRole('button', { name: 'Restore mailbox' }).click();
     await page.getByRole('button', { name: 'Restoring…' }).waitFor();
+  }
+
+  test('closing during restore asks to confirm', async () => {
+    await startSlowRestore();
     // Chromium shows the leave-page dialog only after the user has interacted with the page.
     const dialog = new Promise((resolve) => page.once('dialog', resolve));
     await page.close({ runBeforeUnload: true });
@@ -524,12 +529,7 @@ describe('one restore per press', () => {
   });
 
   test('reload during restore names it', async () => {
-    await sim.faults({ restoreDelayMs: 3000 });
-    await openSignedIn();
-    await fillMailbox(page, CONTOSO_SESSION, mailbox(0));
-    await fillUserPassword(page);
-    await page.getByRole('button', { name: 'Restore mailbox' }).click();
-    await page.getByRole('button', { name: 'Restoring…' }).waitFor();
+    await startSlowRestore();
     page.once('dialog', (dialog) => dialog.accept());
     await page.reload();
 

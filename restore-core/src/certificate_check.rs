@@ -27,7 +27,7 @@ impl CertificateCheck {
     }
 
     /// Whether the password verdict adds to the problem. A wrong password or a damaged
-    /// file is the problem itself, so its verdict would say the same thing twice.
+    /// file is the problem itself, so its verdict would repeat it.
     pub fn shows_password_verdict(&self) -> bool {
         self.problem.is_none()
             || !matches!(
@@ -132,7 +132,7 @@ impl Severity {
 #[serde(rename_all = "camelCase")]
 pub struct CertificateReport {
     pub password_severity: Severity,
-    /// The password verdict, or `None` when the problem already says it.
+    /// The password verdict, or `None` when the problem already contains it.
     pub password_message: Option<String>,
     /// Rows of the details list as (term, value), `None` when the file could not be read
     /// with the password.

@@ -41,7 +41,7 @@ pub const UTF8_BOM: &str = "\u{FEFF}";
 const LIST_SEPARATOR: &str = "; ";
 
 /// Where a run's mailboxes were restored from, written on every row so that a file read
-/// later, or several files put together, still say which backup they concern.
+/// later, or several files put together, still name the backup they concern.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunOrigin {
     pub organization: String,

@@ -1,7 +1,7 @@
 //! An allocator that overwrites every block with zeros before it is freed.
 //!
 //! Zeroing the types that hold secrets (`Secret`, `SecretBytes`) covers the copies the
-//! code tracks. It misses the copies nobody sees: the buffer a `String` leaves behind
+//! code tracks. It misses the untracked copies: the buffer a `String` leaves behind
 //! when it grows, the text of each keystroke of a password field, the intermediate buffers
 //! of JSON serialization. In wasm all of them stay readable in linear memory until the
 //! allocator hands the block out again. Installed as the global allocator of the browser
